@@ -1,0 +1,125 @@
+//! Per-cell counts with a breakdown by sector.
+
+use super::AggError;
+use crate::index::{
+    Columns, Data, Filter, Part,
+    cells::{group_key, parent_raw},
+};
+use std::collections::HashMap;
+
+/// Appeals in one cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellCount {
+    /// The cell at the requested resolution, raw bits.
+    pub cell: u64,
+    /// All appeals in the cell.
+    pub total: u32,
+    /// (sector id, count), ordered by sector id, no zeros.
+    pub by_sector: Vec<(u8, u32)>,
+}
+
+impl CellCount {
+    fn new(cell: u64) -> Self {
+        CellCount {
+            cell,
+            total: 0,
+            by_sector: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, sector: u8, n: u32) {
+        self.total += n;
+        match self.by_sector.binary_search_by_key(&sector, |&(s, _)| s) {
+            Ok(i) => self.by_sector[i].1 += n,
+            Err(i) => self.by_sector.insert(i, (sector, n)),
+        }
+    }
+
+    /// The sector with the most appeals (lowest id on ties).
+    pub fn dominant(&self) -> Option<u8> {
+        self.by_sector
+            .iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|&(s, _)| s)
+    }
+}
+
+/// Counts appeals passing `filter` per cell at resolution `res`, ordered by cell.
+pub fn count_cells(
+    data: &Data,
+    filter: &Filter,
+    res: u8,
+    cap: usize,
+) -> Result<Vec<CellCount>, AggError> {
+    let mut out: Vec<CellCount> = Vec::new();
+    // Sector tallies of the current run of the sorted base; only touched slots are reset.
+    let mut tally = [0u32; 256];
+    let mut touched: Vec<u8> = Vec::with_capacity(16);
+    let mut run_key = u64::MAX;
+    let mut run_cell = 0u64;
+    let mut too_many = false;
+    let flush =
+        |out: &mut Vec<CellCount>, tally: &mut [u32; 256], touched: &mut Vec<u8>, cell: u64| {
+            if touched.is_empty() {
+                return;
+            }
+            let mut c = CellCount::new(cell);
+            touched.sort_unstable();
+            for &s in touched.iter() {
+                c.total += tally[usize::from(s)];
+                c.by_sector.push((s, tally[usize::from(s)]));
+                tally[usize::from(s)] = 0;
+            }
+            touched.clear();
+            out.push(c);
+        };
+    let mut delta: HashMap<u64, CellCount> = HashMap::new();
+    data.visit(filter, |c: &Columns, i, part| {
+        if part == Part::Delta {
+            let p = parent_raw(c.cell[i], res);
+            delta
+                .entry(p)
+                .or_insert_with(|| CellCount::new(p))
+                .add(c.sector[i], 1);
+            return;
+        }
+        if too_many {
+            return;
+        }
+        let key = group_key(c.cell[i], res);
+        if key != run_key {
+            flush(&mut out, &mut tally, &mut touched, run_cell);
+            if out.len() >= cap {
+                too_many = true;
+                return;
+            }
+            run_key = key;
+            run_cell = parent_raw(c.cell[i], res);
+        }
+        let s = c.sector[i];
+        if tally[usize::from(s)] == 0 {
+            touched.push(s);
+        }
+        tally[usize::from(s)] += 1;
+    });
+    if too_many {
+        return Err(AggError::TooManyCells { cap });
+    }
+    flush(&mut out, &mut tally, &mut touched, run_cell);
+    if !delta.is_empty() {
+        for (cell, d) in delta {
+            match out.binary_search_by_key(&cell, |c| c.cell) {
+                Ok(i) => {
+                    for (s, n) in d.by_sector {
+                        out[i].add(s, n);
+                    }
+                }
+                Err(i) => out.insert(i, d),
+            }
+        }
+    }
+    if out.len() > cap {
+        return Err(AggError::TooManyCells { cap });
+    }
+    Ok(out)
+}

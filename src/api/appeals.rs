@@ -1,0 +1,106 @@
+//! `POST /api/v1/appeals`: JSON, NDJSON, GeoJSON or CSV; all-or-nothing unless
+//! `?partial=true`; acknowledged only after the transaction commits.
+
+use super::{AppState, error::ApiError};
+use crate::ingest::{self, Format};
+use crate::store::Outcome;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub fn router(max_body: usize) -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/appeals", post(create))
+        .layer(DefaultBodyLimit::max(max_body))
+}
+
+#[derive(Debug, Deserialize)]
+struct IngestParams {
+    partial: Option<String>,
+}
+
+async fn create(
+    State(st): State<AppState>,
+    Query(q): Query<IngestParams>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let partial = match q.partial.as_deref() {
+        None | Some("false") | Some("0") => false,
+        Some("true") | Some("1") => true,
+        Some(other) => {
+            return Err(ApiError::bad_param(
+                "partial",
+                format!("{other:?} is not true or false"),
+            ));
+        }
+    };
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!(
+                    "the body is larger than {} bytes; split the batch",
+                    st.cfg.max_body_bytes
+                ),
+            )
+        } else {
+            ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", e.body_text())
+        }
+    })?;
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json");
+    let format = Format::from_content_type(ct).ok_or_else(|| ApiError {
+        field: Some("Content-Type".into()),
+        ..ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("{ct:?} is not application/json, application/geo+json, application/x-ndjson or text/csv"),
+        )
+    })?;
+    let engine = st.engine.clone();
+    let batch =
+        tokio::task::spawn_blocking(move || ingest::parse(format, &body, &engine.catalogue))
+            .await?
+            .map_err(|e| ApiError {
+                field: None,
+                ..ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", e.message)
+            })?;
+    if !batch.rejected.is_empty() && !partial {
+        let bad = batch
+            .rejected
+            .iter()
+            .map(|e| e.index)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        return Err(ApiError {
+            field: batch.rejected[0].field.clone(),
+            rejected: batch.rejected,
+            ..ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_records",
+                format!(
+                    "{bad} of {} records are invalid; nothing was written (send ?partial=true to keep the valid ones)",
+                    batch.total
+                ),
+            )
+        });
+    }
+    let appeals: Vec<_> = batch.valid.into_iter().map(|(_, a)| a).collect();
+    let result = st.engine.write(&appeals).await?;
+    let count = |o: Outcome| result.outcomes.iter().filter(|&&x| x == o).count();
+    Ok(Json(json!({
+        "accepted": count(Outcome::Accepted),
+        "updated": count(Outcome::Updated),
+        "duplicates": count(Outcome::Duplicate),
+        "rejected": batch.rejected,
+    })))
+}

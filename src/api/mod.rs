@@ -1,0 +1,93 @@
+//! The HTTP layer: one `router()` per feature merged into [`app`], the only
+//! place that knows axum. Handlers parse parameters into types, run heavy work
+//! on the blocking pool, and answer with JSON or the SPEC's error shape.
+
+mod aggregate;
+mod appeals;
+pub mod error;
+mod geometry;
+mod health;
+mod hexagons;
+pub mod params;
+
+use crate::engine::Engine;
+use axum::Router;
+use chrono_tz::Tz;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+/// Settings the handlers need.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Zone periods and dates are read in.
+    pub tz: Tz,
+    /// Largest request body in bytes.
+    pub max_body_bytes: usize,
+    /// Most cells or rows in one response.
+    pub max_cells: usize,
+    /// Finest resolution a request may ask for.
+    pub max_res: u8,
+    /// Static front end folder.
+    pub web_dir: PathBuf,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            tz: chrono_tz::Europe::Moscow,
+            max_body_bytes: 64 * 1024 * 1024,
+            max_cells: 200_000,
+            max_res: 15,
+            web_dir: PathBuf::from("web/dist"),
+        }
+    }
+}
+
+/// Shared state of every handler.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Store, index and catalogue.
+    pub engine: Arc<Engine>,
+    /// Settings.
+    pub cfg: Arc<ApiConfig>,
+}
+
+impl AppState {
+    fn limits(&self) -> params::Limits {
+        params::Limits {
+            max_res: self.cfg.max_res,
+        }
+    }
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let web = &state.cfg.web_dir;
+    let static_files = ServeDir::new(web).fallback(ServeFile::new(web.join("index.html")));
+    Router::new()
+        .merge(health::router())
+        .merge(appeals::router(state.cfg.max_body_bytes))
+        .merge(hexagons::router())
+        .merge(aggregate::router())
+        .fallback_service(static_files)
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight
+/// requests finish.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,187 @@
+//! Query parameters shared by the aggregation endpoints, parsed into typed
+//! filters with errors that name the parameter.
+
+use super::error::ApiError;
+use crate::aggregate::Period;
+use crate::aggregate::periods::{local_date, midnight};
+use crate::domain::Catalogue;
+use crate::index::{BBox, Filter};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+/// The raw filter parameters (`res`, `bbox`, `sector`, `from`, `to`, `period`).
+#[derive(Debug, Default, Deserialize)]
+pub struct FilterParams {
+    /// H3 resolution.
+    pub res: Option<String>,
+    /// `minLon,minLat,maxLon,maxLat`.
+    pub bbox: Option<String>,
+    /// Comma list of sector codes.
+    pub sector: Option<String>,
+    /// Inclusive start: a date (local midnight) or RFC 3339 time.
+    pub from: Option<String>,
+    /// Exclusive end: a date (local midnight) or RFC 3339 time.
+    pub to: Option<String>,
+    /// Period length for time series.
+    pub period: Option<String>,
+    /// Output format.
+    pub format: Option<String>,
+}
+
+/// Limits that parsing enforces.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Finest resolution allowed.
+    pub max_res: u8,
+}
+
+impl FilterParams {
+    /// The resolution, defaulting to `default`.
+    pub fn res(&self, default: u8, limits: Limits) -> Result<u8, ApiError> {
+        let Some(s) = self.res.as_deref() else {
+            return Ok(default.min(limits.max_res));
+        };
+        let r: u8 = s.trim().parse().map_err(|_| {
+            ApiError::bad_param("res", format!("{s:?} is not an H3 resolution (0–15)"))
+        })?;
+        if r > 15 {
+            return Err(ApiError::bad_param(
+                "res",
+                format!("{r} is not an H3 resolution (0–15)"),
+            ));
+        }
+        if r > limits.max_res {
+            return Err(ApiError::bad_param(
+                "res",
+                format!(
+                    "resolution {r} is finer than this server's limit of {}",
+                    limits.max_res
+                ),
+            ));
+        }
+        Ok(r)
+    }
+
+    /// The period, defaulting to `month`.
+    pub fn period(&self) -> Result<Period, ApiError> {
+        match self.period.as_deref() {
+            None => Ok(Period::Month),
+            Some(s) => Period::parse(s).ok_or_else(|| {
+                ApiError::bad_param(
+                    "period",
+                    format!("{s:?} is not one of day, week, month, quarter, year"),
+                )
+            }),
+        }
+    }
+
+    /// The filter (bbox, sectors, time range).
+    pub fn filter(&self, cat: &Catalogue, tz: Tz) -> Result<Filter, ApiError> {
+        let bbox = self.bbox.as_deref().map(parse_bbox).transpose()?;
+        let sectors = self
+            .sector
+            .as_deref()
+            .map(|s| parse_sectors(s, cat))
+            .transpose()?;
+        let from = self
+            .from
+            .as_deref()
+            .map(|s| parse_instant("from", s, tz))
+            .transpose()?;
+        let to = self
+            .to
+            .as_deref()
+            .map(|s| parse_instant("to", s, tz))
+            .transpose()?;
+        if let (Some(f), Some(t)) = (from, to)
+            && f >= t
+        {
+            return Err(ApiError::bad_param("to", "must be after from"));
+        }
+        Ok(Filter {
+            bbox,
+            sectors,
+            from,
+            to,
+        })
+    }
+}
+
+/// Parses `minLon,minLat,maxLon,maxLat`; west > east means crossing ±180.
+pub fn parse_bbox(s: &str) -> Result<BBox, ApiError> {
+    let bad = |m: String| ApiError::bad_param("bbox", m);
+    let parts: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad(format!("{s:?} is not minLon,minLat,maxLon,maxLat")))?;
+    let [min_lon, min_lat, max_lon, max_lat] = parts[..] else {
+        return Err(bad(format!(
+            "{s:?} needs exactly four numbers: minLon,minLat,maxLon,maxLat"
+        )));
+    };
+    if parts.iter().any(|v| !v.is_finite()) {
+        return Err(bad("coordinates must be finite numbers".into()));
+    }
+    for lon in [min_lon, max_lon] {
+        if !(-180.0..=180.0).contains(&lon) {
+            return Err(bad(format!("longitude {lon} is outside [-180, 180]")));
+        }
+    }
+    for lat in [min_lat, max_lat] {
+        if !(-90.0..=90.0).contains(&lat) {
+            return Err(bad(format!("latitude {lat} is outside [-90, 90]")));
+        }
+    }
+    if min_lat > max_lat {
+        return Err(bad("minLat is greater than maxLat".into()));
+    }
+    Ok(BBox {
+        min_lon,
+        min_lat,
+        max_lon,
+        max_lat,
+    })
+}
+
+/// Parses a comma list of sector codes into a sector set.
+pub fn parse_sectors(s: &str, cat: &Catalogue) -> Result<[u64; 4], ApiError> {
+    let mut ids = Vec::new();
+    for code in s.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        match cat.by_code(code) {
+            Some(sec) => ids.push(sec.id),
+            None => {
+                let known: Vec<&str> = cat.all().iter().map(|s| s.code.as_str()).collect();
+                return Err(ApiError::bad_param(
+                    "sector",
+                    format!("unknown sector {code:?}; known: {}", known.join(", ")),
+                ));
+            }
+        }
+    }
+    if ids.is_empty() {
+        return Err(ApiError::bad_param("sector", "names no sector"));
+    }
+    Ok(Filter::sector_set(ids))
+}
+
+/// A date (`2025-03-01`, local midnight in `tz`) or an RFC 3339 time.
+pub fn parse_instant(field: &str, s: &str, tz: Tz) -> Result<i64, ApiError> {
+    if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        return Ok(midnight(tz, d));
+    }
+    chrono::DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.timestamp())
+        .map_err(|_| {
+            ApiError::bad_param(
+                field,
+                format!("{s:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 time with offset"),
+            )
+        })
+}
+
+/// The local date of an instant, for messages and defaults.
+pub fn date_of(t: i64, tz: Tz) -> NaiveDate {
+    local_date(tz, t)
+}

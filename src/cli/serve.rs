@@ -1,0 +1,130 @@
+//! `hexwatch serve`: load the index, optionally seed the demo data, serve HTTP.
+
+use crate::api::{ApiConfig, AppState};
+use crate::config::ServeArgs;
+use crate::engine::Engine;
+use crate::generate::{GenerateOptions, Scenario};
+use crate::ingest::{Position, validate};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often a changed index is written to its snapshot while serving.
+const SNAPSHOT_EVERY: Duration = Duration::from_secs(300);
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let engine = Arc::new(Engine::open(&args.db.db).await?);
+    if args.demo && engine.index.is_empty() {
+        seed_demo(&engine, args.demo_appeals).await?;
+    }
+    let cfg = ApiConfig {
+        tz: args.region.timezone,
+        max_body_bytes: args.max_body_bytes,
+        max_cells: args.max_cells,
+        max_res: args.max_res,
+        web_dir: args.web_dir.clone(),
+    };
+    let state = AppState {
+        engine: engine.clone(),
+        cfg: Arc::new(cfg),
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    tracing::info!(
+        "hexwatch listening on http://{} ({} appeals)",
+        listener.local_addr()?,
+        engine.index.len()
+    );
+    let snapshots = tokio::spawn(keep_snapshot_fresh(engine.clone()));
+    crate::api::run(listener, state, shutdown_signal()).await?;
+    snapshots.abort();
+    engine.save_snapshot().await;
+    engine.store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn keep_snapshot_fresh(engine: Arc<Engine>) {
+    let mut saved = engine.index.seq();
+    loop {
+        tokio::time::sleep(SNAPSHOT_EVERY).await;
+        let seq = engine.index.seq();
+        if seq != saved {
+            engine.save_snapshot().await;
+            saved = seq;
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+/// Seeds the demo city through the same validation and write path as any import.
+async fn seed_demo(engine: &Arc<Engine>, n: usize) -> anyhow::Result<()> {
+    tracing::info!(appeals = n, "seeding the demo data set (Kazan)");
+    let opts = GenerateOptions {
+        appeals: n,
+        seed: 42,
+        scenario: Scenario::City,
+        years: 3,
+        end: demo_end(),
+    };
+    let cat = engine.catalogue.clone();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+    let producer = tokio::task::spawn_blocking(move || {
+        let mut chunk = Vec::with_capacity(20_000);
+        let mut index = 0;
+        crate::generate::generate(&opts, |r| {
+            let fields = crate::generate::record_fields(r);
+            let pos = Position { index, line: None };
+            index += 1;
+            match validate(&fields, pos, &cat) {
+                Ok(a) => chunk.push(a),
+                Err(e) => anyhow::bail!("generated record {index} is invalid: {e:?}"),
+            }
+            if chunk.len() == 20_000 {
+                tx.blocking_send(std::mem::take(&mut chunk))?;
+            }
+            Ok(())
+        })?;
+        if !chunk.is_empty() {
+            tx.blocking_send(chunk)?;
+        }
+        anyhow::Ok(())
+    });
+    let mut written = 0;
+    while let Some(chunk) = rx.recv().await {
+        engine.write(&chunk).await?;
+        written += chunk.len();
+        tracing::info!(written, total = n, "demo data");
+    }
+    producer.await??;
+    engine.save_snapshot().await;
+    Ok(())
+}
+
+/// The demo's data ends on the last day of the previous month, so the map's
+/// "last year" is full.
+fn demo_end() -> chrono::DateTime<chrono::Utc> {
+    use chrono::{Datelike, NaiveDate};
+    let today = chrono::Utc::now().date_naive();
+    let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
+    (first - chrono::Days::new(1))
+        .and_hms_opt(23, 59, 59)
+        .unwrap_or_default()
+        .and_utc()
+}

@@ -1,0 +1,113 @@
+//! The engine ties the store and the index together: writes go to the
+//! database first and reach the index only after their transaction commits;
+//! at start the index is restored from a snapshot plus the rows changed since.
+
+use crate::domain::{Appeal, Catalogue};
+use crate::index::{Data, Index, snapshot};
+use crate::store::{IndexRow, Store, StoreError, WriteResult};
+use futures_util::TryStreamExt;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Store, index and catalogue, shared by the HTTP handlers and the CLI.
+#[derive(Debug)]
+pub struct Engine {
+    /// The database.
+    pub store: Store,
+    /// The in-memory index.
+    pub index: Arc<Index>,
+    /// The sector catalogue.
+    pub catalogue: Catalogue,
+    db_uuid: String,
+    // A Tokio mutex because it is held across the database write's `.await`:
+    // it orders "commit, then apply" so the index sees writes in commit order.
+    write_lock: tokio::sync::Mutex<()>,
+}
+
+impl Engine {
+    /// Opens the database and loads the index.
+    pub async fn open(db_url: &str) -> anyhow::Result<Engine> {
+        let store = Store::open(db_url).await?;
+        let catalogue = Catalogue::new(store.sectors().await?);
+        let (db_uuid, db_seq) = store.version().await?;
+        let started = Instant::now();
+        let path = store.snapshot_path();
+        let snap = match &path {
+            Some(p) => {
+                let p = p.clone();
+                let (u, s) = (db_uuid.clone(), db_seq);
+                tokio::task::spawn_blocking(move || snapshot::read(&p, &u, s))
+                    .await?
+                    .unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "index snapshot unreadable; rebuilding from the database");
+                        None
+                    })
+            }
+            None => None,
+        };
+        let from_snapshot = snap.is_some();
+        let mut data = snap.unwrap_or_default();
+        let since = data.seq;
+        let rows: Vec<IndexRow> = store.rows_since(since).try_collect().await?;
+        let caught_up = rows.len();
+        if from_snapshot {
+            data.apply(&rows, db_seq);
+        } else {
+            data = tokio::task::spawn_blocking(move || Data::from_rows(rows, db_seq)).await?;
+        }
+        data.seq = db_seq;
+        tracing::info!(
+            appeals = data.len(),
+            from_snapshot,
+            rows_from_db = caught_up,
+            ms = started.elapsed().as_millis() as u64,
+            "index loaded"
+        );
+        let engine = Engine {
+            store,
+            index: Arc::new(Index::new(data)),
+            catalogue,
+            db_uuid,
+            write_lock: tokio::sync::Mutex::new(()),
+        };
+        if !from_snapshot || caught_up > 0 {
+            engine.save_snapshot().await;
+        }
+        Ok(engine)
+    }
+
+    /// Writes appeals in one transaction, then applies them to the index.
+    pub async fn write(&self, appeals: &[Appeal]) -> Result<WriteResult, StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let result = self.store.write_appeals(appeals).await?;
+        if !result.changed.is_empty() {
+            let index = self.index.clone();
+            let changed = result.changed.clone();
+            let seq = result.seq;
+            // Applying may merge the delta into the base: CPU work off the async threads.
+            let _ = tokio::task::spawn_blocking(move || index.apply(&changed, seq)).await;
+        }
+        Ok(result)
+    }
+
+    /// Writes the current index to its snapshot file (best effort: a missing or
+    /// stale snapshot only makes the next start slower).
+    pub async fn save_snapshot(&self) {
+        let Some(path) = self.store.snapshot_path() else {
+            return;
+        };
+        let index = self.index.clone();
+        let uuid = self.db_uuid.clone();
+        let res = tokio::task::spawn_blocking(move || {
+            index.compact();
+            let data = index.read();
+            snapshot::write(&path, &uuid, &data)
+        })
+        .await;
+        match res {
+            Ok(Ok(())) => tracing::debug!("index snapshot saved"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not save the index snapshot"),
+            Err(e) => tracing::warn!(error = %e, "snapshot task failed"),
+        }
+    }
+}

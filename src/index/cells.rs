@@ -1,0 +1,103 @@
+//! Bit-level H3 helpers for finest-resolution cells. All stored cells share
+//! mode and resolution bits, so ordering raw indexes orders them by base cell
+//! and then by digit: every cell's descendants form one contiguous range, and
+//! the parent at any resolution is a prefix of the bits.
+
+use crate::domain::FINEST_RES;
+use h3o::{CellIndex, Resolution};
+
+const RES_SHIFT: u32 = 52;
+const RES_MASK: u64 = 0xF << RES_SHIFT;
+const FINEST: u8 = FINEST_RES as u8;
+
+fn digit_bits(res: u8) -> u32 {
+    3 * u32::from(FINEST - res)
+}
+
+/// The parent at `res` of a finest-resolution cell, as raw bits
+/// (the same value `CellIndex::parent` gives, without the checks).
+#[inline]
+pub fn parent_raw(cell: u64, res: u8) -> u64 {
+    let low = digit_bits(res);
+    let unused = if low == 0 { 0 } else { (1u64 << low) - 1 };
+    (cell & !RES_MASK) | (u64::from(res) << RES_SHIFT) | unused
+}
+
+/// A key that orders like the cell and is equal exactly for cells sharing a
+/// parent at `res`; cheaper than [`parent_raw`] in a scan.
+#[inline]
+pub fn group_key(cell: u64, res: u8) -> u64 {
+    cell >> digit_bits(res)
+}
+
+/// The inclusive range of raw finest-resolution indexes descending from `cell`.
+pub fn descendant_range(cell: CellIndex) -> (u64, u64) {
+    let res = cell.resolution() as u8;
+    let raw = u64::from(cell);
+    let low = digit_bits(res);
+    let unused = if low == 0 { 0 } else { (1u64 << low) - 1 };
+    let base = (raw & !RES_MASK & !unused) | (u64::from(FINEST) << RES_SHIFT);
+    // Digit 7 marks "unused"; real descendants use digits 0..=6, so the range ends
+    // at all-sixes, which `base | unused` would overshoot harmlessly.
+    (base, base | unused)
+}
+
+/// Parses a raw cell; `None` if the bits are not a valid H3 cell.
+pub fn cell(raw: u64) -> Option<CellIndex> {
+    CellIndex::try_from(raw).ok()
+}
+
+/// The resolution as a number.
+pub fn res_u8(res: Resolution) -> u8 {
+    res as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::cell_of;
+
+    #[test]
+    fn parent_raw_matches_h3o() {
+        let c = cell_of(55.7558, 37.6173).expect("cell");
+        for r in 0..=15u8 {
+            let res = Resolution::try_from(r).expect("res");
+            assert_eq!(
+                parent_raw(u64::from(c), r),
+                u64::from(c.parent(res).expect("parent"))
+            );
+        }
+    }
+
+    #[test]
+    fn descendants_lie_in_their_parents_range() {
+        for (lat, lon) in [(55.75, 37.61), (64.73, 177.5), (-33.9, 18.4), (89.9, 0.0)] {
+            let c = cell_of(lat, lon).expect("cell");
+            for r in [0u8, 3, 7, 12, 15] {
+                let p = c
+                    .parent(Resolution::try_from(r).expect("res"))
+                    .expect("parent");
+                let (lo, hi) = descendant_range(p);
+                assert!(lo <= u64::from(c) && u64::from(c) <= hi, "res {r}");
+                let sib = p.center_child(FINEST_RES).expect("child");
+                assert!(lo <= u64::from(sib) && u64::from(sib) <= hi);
+            }
+        }
+    }
+
+    #[test]
+    fn group_key_orders_like_parents() {
+        let a = u64::from(cell_of(55.75, 37.61).expect("cell"));
+        let b = u64::from(cell_of(55.76, 37.62).expect("cell"));
+        for r in 0..=15u8 {
+            assert_eq!(
+                group_key(a, r) == group_key(b, r),
+                parent_raw(a, r) == parent_raw(b, r)
+            );
+            assert_eq!(
+                group_key(a, r).cmp(&group_key(b, r)),
+                parent_raw(a, r).cmp(&parent_raw(b, r))
+            );
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The columnar appeal layout: one vector per field, 40 bytes per appeal.
+//! Aggregation scans these without touching geometry.
+
+use crate::domain::{Status, to_fixed};
+use crate::store::IndexRow;
+
+/// Marks "not resolved" in [`Columns::resolve`].
+pub const UNRESOLVED: u32 = u32::MAX;
+
+/// Appeals as parallel columns. Row `i` of every vector is one appeal.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Columns {
+    /// Finest (res 15) H3 cell, raw bits.
+    pub cell: Vec<u64>,
+    /// Latitude, 1e-7 degrees.
+    pub lat: Vec<i32>,
+    /// Longitude, 1e-7 degrees.
+    pub lon: Vec<i32>,
+    /// Creation time, Unix seconds.
+    pub created: Vec<i64>,
+    /// Seconds from creation to resolution, or [`UNRESOLVED`].
+    pub resolve: Vec<u32>,
+    /// Sector id.
+    pub sector: Vec<u8>,
+    /// Status code.
+    pub status: Vec<u8>,
+    /// Source id (index into the index's source names).
+    pub source: Vec<u16>,
+    /// Database id.
+    pub id: Vec<i64>,
+}
+
+/// Bytes one appeal takes in [`Columns`].
+pub const BYTES_PER_ROW: usize = 8 + 4 + 4 + 8 + 4 + 1 + 1 + 2 + 8;
+
+impl Columns {
+    /// Number of appeals.
+    pub fn len(&self) -> usize {
+        self.cell.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.cell.is_empty()
+    }
+
+    /// Reserves room for `n` more appeals.
+    pub fn reserve(&mut self, n: usize) {
+        self.cell.reserve(n);
+        self.lat.reserve(n);
+        self.lon.reserve(n);
+        self.created.reserve(n);
+        self.resolve.reserve(n);
+        self.sector.reserve(n);
+        self.status.reserve(n);
+        self.source.reserve(n);
+        self.id.reserve(n);
+    }
+
+    /// Appends one appeal.
+    pub fn push(&mut self, row: &IndexRow, source: u16) {
+        self.cell.push(row.cell);
+        self.lat.push(to_fixed(row.lat));
+        self.lon.push(to_fixed(row.lon));
+        self.created.push(row.created_at);
+        self.resolve
+            .push(resolve_secs(row.created_at, row.resolved_at));
+        self.sector.push(row.sector);
+        self.status.push(row.status.code());
+        self.source.push(source);
+        self.id.push(row.id);
+    }
+
+    /// Copies row `i` of `other` to the end.
+    pub fn push_from(&mut self, other: &Columns, i: usize) {
+        self.cell.push(other.cell[i]);
+        self.lat.push(other.lat[i]);
+        self.lon.push(other.lon[i]);
+        self.created.push(other.created[i]);
+        self.resolve.push(other.resolve[i]);
+        self.sector.push(other.sector[i]);
+        self.status.push(other.status[i]);
+        self.source.push(other.source[i]);
+        self.id.push(other.id[i]);
+    }
+
+    /// Overwrites the mutable state (status, resolution) of row `i`.
+    pub fn set_state(&mut self, i: usize, row: &IndexRow) {
+        self.status[i] = row.status.code();
+        self.resolve[i] = resolve_secs(self.created[i], row.resolved_at);
+    }
+
+    /// Status of row `i`.
+    pub fn status_of(&self, i: usize) -> Status {
+        Status::from_code(self.status[i])
+    }
+
+    /// Resolution time of row `i`, Unix seconds.
+    pub fn resolved_at(&self, i: usize) -> Option<i64> {
+        let r = self.resolve[i];
+        (r != UNRESOLVED).then(|| self.created[i] + i64::from(r))
+    }
+
+    /// Rows in (cell, id) order, merging `self` (already sorted) with `extra`
+    /// (any order). The result is the new sorted base.
+    pub fn merged_with(&self, extra: &Columns) -> Columns {
+        let mut order: Vec<u32> = (0..extra.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| (extra.cell[i as usize], extra.id[i as usize]));
+        let mut out = Columns::default();
+        out.reserve(self.len() + extra.len());
+        let (mut a, mut b) = (0, 0);
+        while a < self.len() || b < order.len() {
+            let take_self = match (a < self.len(), b < order.len()) {
+                (true, true) => {
+                    let j = order[b] as usize;
+                    (self.cell[a], self.id[a]) <= (extra.cell[j], extra.id[j])
+                }
+                (x, _) => x,
+            };
+            if take_self {
+                out.push_from(self, a);
+                a += 1;
+            } else {
+                out.push_from(extra, order[b] as usize);
+                b += 1;
+            }
+        }
+        out
+    }
+
+    /// Heap bytes held by the columns.
+    pub fn heap_bytes(&self) -> usize {
+        self.cell.capacity() * 8
+            + self.lat.capacity() * 4
+            + self.lon.capacity() * 4
+            + self.created.capacity() * 8
+            + self.resolve.capacity() * 4
+            + self.sector.capacity()
+            + self.status.capacity()
+            + self.source.capacity() * 2
+            + self.id.capacity() * 8
+    }
+
+    /// Releases spare capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.cell.shrink_to_fit();
+        self.lat.shrink_to_fit();
+        self.lon.shrink_to_fit();
+        self.created.shrink_to_fit();
+        self.resolve.shrink_to_fit();
+        self.sector.shrink_to_fit();
+        self.status.shrink_to_fit();
+        self.source.shrink_to_fit();
+        self.id.shrink_to_fit();
+    }
+}
+
+fn resolve_secs(created: i64, resolved: Option<i64>) -> u32 {
+    match resolved {
+        // Validation guarantees resolved >= created; clamp anything odd from the database.
+        Some(r) => u32::try_from((r - created).max(0)).unwrap_or(UNRESOLVED - 1),
+        None => UNRESOLVED,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, cell: u64) -> IndexRow {
+        IndexRow {
+            id,
+            cell,
+            lat: 55.0,
+            lon: 49.0,
+            created_at: 1_000,
+            sector: 1,
+            status: Status::Resolved,
+            resolved_at: Some(4_600),
+            source: "vk".into(),
+        }
+    }
+
+    #[test]
+    fn merge_keeps_cell_then_id_order() {
+        let mut base = Columns::default();
+        for (id, cell) in [(1, 10), (5, 20), (2, 30)] {
+            base.push(&row(id, cell), 0);
+        }
+        let mut extra = Columns::default();
+        for (id, cell) in [(9, 25), (3, 20), (4, 5)] {
+            extra.push(&row(id, cell), 0);
+        }
+        let m = base.merged_with(&extra);
+        assert_eq!(m.cell, [5, 10, 20, 20, 25, 30]);
+        assert_eq!(m.id, [4, 1, 3, 5, 9, 2]);
+        assert_eq!(m.resolved_at(0), Some(4_600));
+    }
+}

@@ -1,0 +1,261 @@
+//! The in-memory appeal index.
+//!
+//! The bulk of the appeals sits in a *base*: [`Columns`] sorted by finest H3
+//! cell, so a coarser cell's appeals are one contiguous run and a bounding box
+//! is a few ranges ([`spatial`]). New writes land in a small *delta* with an
+//! rstar R-tree; when the delta grows past a fraction of the base they are
+//! merged into a new base. Snapshots of the base ([`snapshot`]) make a cold
+//! start a file read instead of a database scan.
+
+pub mod cells;
+mod columns;
+mod delta;
+pub mod snapshot;
+pub mod spatial;
+
+pub use columns::{BYTES_PER_ROW, Columns, UNRESOLVED};
+pub use delta::Delta;
+pub use spatial::BBox;
+
+use crate::store::IndexRow;
+use parking_lot::RwLock;
+use std::collections::HashMap;
+
+/// Merge the delta once it is this large or a sixteenth of the base.
+const MERGE_MIN: usize = 65_536;
+
+/// Where a visited row lives: the cell-sorted base or the unsorted delta.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The sorted base: rows arrive in cell order.
+    Base,
+    /// Recent writes: rows arrive in any order.
+    Delta,
+}
+
+/// Which appeals a query wants. All conditions must hold.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only points in this box.
+    pub bbox: Option<BBox>,
+    /// Only these sector ids (a 256-bit set); `None` for all.
+    pub sectors: Option<[u64; 4]>,
+    /// Created at or after (Unix seconds).
+    pub from: Option<i64>,
+    /// Created before (Unix seconds).
+    pub to: Option<i64>,
+}
+
+impl Filter {
+    /// A sector set holding these ids.
+    pub fn sector_set(ids: impl IntoIterator<Item = u8>) -> [u64; 4] {
+        let mut set = [0u64; 4];
+        for id in ids {
+            set[usize::from(id / 64)] |= 1 << (id % 64);
+        }
+        set
+    }
+
+    /// True when row `i` of `c` passes the non-spatial conditions.
+    #[inline]
+    pub fn keeps(&self, c: &Columns, i: usize) -> bool {
+        if let Some(set) = &self.sectors {
+            let s = c.sector[i];
+            if set[usize::from(s / 64)] & (1 << (s % 64)) == 0 {
+                return false;
+            }
+        }
+        let t = c.created[i];
+        self.from.is_none_or(|f| t >= f) && self.to.is_none_or(|to| t < to)
+    }
+}
+
+/// The index's contents at one moment; readers hold a read lock on it.
+#[derive(Debug, Default)]
+pub struct Data {
+    /// Sorted by (cell, id).
+    pub base: Columns,
+    /// Recent writes, in arrival order.
+    pub delta: Delta,
+    /// Source names; `Columns::source` holds positions in this list.
+    pub sources: Vec<String>,
+    source_ids: HashMap<String, u16>,
+    /// The change sequence number of the latest applied write.
+    pub seq: u64,
+}
+
+impl Data {
+    /// Number of appeals.
+    pub fn len(&self) -> usize {
+        self.base.len() + self.delta.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Calls `f(columns, row, part)` for every appeal passing `filter`: first the
+    /// base in cell order, then the delta (in no particular order).
+    pub fn visit(&self, filter: &Filter, mut f: impl FnMut(&Columns, usize, Part)) {
+        let fixed = filter.bbox.map(|b| b.fixed());
+        let base = &self.base;
+        let mut scan = |lo: usize, hi: usize| {
+            for i in lo..hi {
+                if fixed.is_some_and(|b| !b.contains(base.lat[i], base.lon[i])) {
+                    continue;
+                }
+                if filter.keeps(base, i) {
+                    f(base, i, Part::Base);
+                }
+            }
+        };
+        match filter.bbox.as_ref().and_then(spatial::cover_ranges) {
+            Some(ranges) => {
+                for (lo, hi) in ranges {
+                    let a = base.cell.partition_point(|&c| c < lo);
+                    let b = base.cell.partition_point(|&c| c <= hi);
+                    scan(a, b);
+                }
+            }
+            None => scan(0, base.len()),
+        }
+        self.delta.visit(filter, |c, i| f(c, i, Part::Delta));
+    }
+
+    fn source_id(&mut self, name: &str) -> u16 {
+        if let Some(&id) = self.source_ids.get(name) {
+            return id;
+        }
+        // More than 65 535 channels is not a real deployment; fold the rest into the last.
+        let id = u16::try_from(self.sources.len()).unwrap_or(u16::MAX);
+        if usize::from(id) == self.sources.len() {
+            self.sources.push(name.to_owned());
+            self.source_ids.insert(name.to_owned(), id);
+        }
+        id
+    }
+
+    /// Applies committed rows: updates appeals already present, adds the rest.
+    pub fn apply(&mut self, rows: &[IndexRow], seq: u64) {
+        for row in rows {
+            if let Some(i) = self.find_in_base(row.cell, row.id) {
+                self.base.set_state(i, row);
+            } else if !self.delta.update(row) {
+                let src = self.source_id(&row.source);
+                self.delta.push(row, src);
+            }
+        }
+        self.seq = self.seq.max(seq);
+        if self.delta.len() >= MERGE_MIN.max(self.base.len() / 16) {
+            self.compact();
+        }
+    }
+
+    /// Moves the delta into the sorted base.
+    pub fn compact(&mut self) {
+        if self.delta.is_empty() {
+            return;
+        }
+        self.base = self.base.merged_with(self.delta.columns());
+        self.delta = Delta::default();
+    }
+
+    fn find_in_base(&self, cell: u64, id: i64) -> Option<usize> {
+        let lo = self.base.cell.partition_point(|&c| c < cell);
+        (lo..self.base.len())
+            .take_while(|&i| self.base.cell[i] == cell)
+            .find(|&i| self.base.id[i] == id)
+    }
+
+    /// Builds the index from rows in any order.
+    pub fn from_rows(rows: Vec<IndexRow>, seq: u64) -> Data {
+        let mut data = Data::default();
+        let mut cols = Columns::default();
+        cols.reserve(rows.len());
+        for r in &rows {
+            let src = data.source_id(&r.source);
+            cols.push(r, src);
+        }
+        data.base = Columns::default().merged_with(&cols);
+        data.seq = seq;
+        data
+    }
+
+    /// Restores the source dictionary of a snapshot.
+    pub fn with_sources(mut self, sources: Vec<String>) -> Data {
+        self.source_ids = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), i as u16))
+            .collect();
+        self.sources = sources;
+        self
+    }
+
+    /// The earliest and latest creation time, if any appeal exists.
+    pub fn time_span(&self) -> Option<(i64, i64)> {
+        let all = self
+            .base
+            .created
+            .iter()
+            .chain(self.delta.columns().created.iter());
+        all.fold(None, |acc, &t| match acc {
+            None => Some((t, t)),
+            Some((lo, hi)) => Some((lo.min(t), hi.max(t))),
+        })
+    }
+
+    /// Heap bytes of the columns (base and delta).
+    pub fn heap_bytes(&self) -> usize {
+        self.base.heap_bytes() + self.delta.heap_bytes()
+    }
+}
+
+/// The shared, concurrently readable index.
+#[derive(Debug, Default)]
+pub struct Index {
+    data: RwLock<Data>,
+}
+
+impl Index {
+    /// Wraps loaded data.
+    pub fn new(data: Data) -> Self {
+        Index {
+            data: RwLock::new(data),
+        }
+    }
+
+    /// Read access for queries; keep it short and never across an `.await`.
+    pub fn read(&self) -> parking_lot::RwLockReadGuard<'_, Data> {
+        self.data.read()
+    }
+
+    /// Applies committed rows.
+    pub fn apply(&self, rows: &[IndexRow], seq: u64) {
+        self.data.write().apply(rows, seq);
+    }
+
+    /// Merges the delta into the base.
+    pub fn compact(&self) {
+        self.data.write().compact();
+    }
+
+    /// Number of appeals.
+    pub fn len(&self) -> usize {
+        self.data.read().len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The change sequence number of the latest applied write.
+    pub fn seq(&self) -> u64 {
+        self.data.read().seq
+    }
+}
+
+#[cfg(test)]
+mod tests;

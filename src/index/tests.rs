@@ -1,0 +1,188 @@
+//! Index queries against a brute-force filter over fixed-seed points.
+
+use super::*;
+use crate::domain::{Status, cell_of};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn random_rows(n: usize, seed: u64) -> Vec<IndexRow> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..n)
+        .map(|i| {
+            // Half around Kazan, half near the antimeridian in Chukotka.
+            let (lat, lon) = if i % 2 == 0 {
+                (rng.random_range(55.6..56.0), rng.random_range(48.8..49.4))
+            } else {
+                let x: f64 = rng.random_range(178.0..182.0);
+                (
+                    rng.random_range(64.0..66.0),
+                    if x > 180.0 { x - 360.0 } else { x },
+                )
+            };
+            IndexRow {
+                id: i as i64 + 1,
+                cell: u64::from(cell_of(lat, lon).expect("cell")),
+                lat,
+                lon,
+                created_at: 1_600_000_000 + rng.random_range(0..100_000_000),
+                sector: rng.random_range(1..=11),
+                status: Status::New,
+                resolved_at: None,
+                source: ["vk", "phone"][i % 2].to_owned(),
+            }
+        })
+        .collect()
+}
+
+fn brute(rows: &[IndexRow], f: &Filter) -> Vec<i64> {
+    let mut ids: Vec<i64> = rows
+        .iter()
+        .filter(|r| f.bbox.is_none_or(|b| b.contains(r.lat, r.lon)))
+        .filter(|r| {
+            f.sectors
+                .is_none_or(|s| s[usize::from(r.sector / 64)] & (1 << (r.sector % 64)) != 0)
+        })
+        .filter(|r| {
+            f.from.is_none_or(|t| r.created_at >= t) && f.to.is_none_or(|t| r.created_at < t)
+        })
+        .map(|r| r.id)
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+fn visited(data: &Data, f: &Filter) -> Vec<i64> {
+    let mut ids = Vec::new();
+    let mut base_cells = Vec::new();
+    data.visit(f, |c, i, part| {
+        ids.push(c.id[i]);
+        if part == Part::Base {
+            base_cells.push(c.cell[i]);
+        }
+    });
+    assert!(base_cells.is_sorted(), "base rows come in cell order");
+    ids.sort_unstable();
+    ids
+}
+
+fn filters() -> Vec<Filter> {
+    let boxes = [
+        BBox {
+            min_lon: 49.0,
+            min_lat: 55.7,
+            max_lon: 49.2,
+            max_lat: 55.8,
+        },
+        BBox {
+            min_lon: 48.0,
+            min_lat: 50.0,
+            max_lon: 50.0,
+            max_lat: 60.0,
+        },
+        BBox {
+            min_lon: 179.5,
+            min_lat: 64.5,
+            max_lon: -179.5,
+            max_lat: 65.5,
+        },
+        BBox {
+            min_lon: -180.0,
+            min_lat: -90.0,
+            max_lon: 180.0,
+            max_lat: 90.0,
+        },
+        BBox {
+            min_lon: 49.1,
+            min_lat: 55.75,
+            max_lon: 49.1001,
+            max_lat: 55.7501,
+        },
+    ];
+    let mut out = vec![Filter::default()];
+    for b in boxes {
+        out.push(Filter {
+            bbox: Some(b),
+            ..Filter::default()
+        });
+        out.push(Filter {
+            bbox: Some(b),
+            sectors: Some(Filter::sector_set([2, 5])),
+            from: Some(1_620_000_000),
+            to: Some(1_680_000_000),
+        });
+    }
+    out
+}
+
+#[test]
+fn queries_match_brute_force_in_base_and_delta() {
+    let rows = random_rows(20_000, 42);
+    // Most rows in the sorted base, the rest arriving as writes into the delta.
+    let mut data = Data::from_rows(rows[..15_000].to_vec(), 1);
+    data.apply(&rows[15_000..], 2);
+    assert_eq!(data.delta.len(), 5_000);
+    for f in filters() {
+        assert_eq!(visited(&data, &f), brute(&rows, &f), "{f:?}");
+    }
+    data.compact();
+    assert!(data.delta.is_empty());
+    for f in filters() {
+        assert_eq!(
+            visited(&data, &f),
+            brute(&rows, &f),
+            "{f:?} after compaction"
+        );
+    }
+}
+
+#[test]
+fn updates_change_state_in_place() {
+    let rows = random_rows(100, 1);
+    let mut data = Data::from_rows(rows[..50].to_vec(), 1);
+    data.apply(&rows[50..], 2);
+    let mut changed = vec![rows[3].clone(), rows[70].clone()];
+    for r in &mut changed {
+        r.status = Status::Resolved;
+        r.resolved_at = Some(r.created_at + 3_600);
+    }
+    data.apply(&changed, 3);
+    assert_eq!(data.len(), 100);
+    let mut resolved = Vec::new();
+    data.visit(&Filter::default(), |c, i, _| {
+        if c.status_of(i) == Status::Resolved {
+            resolved.push((c.id[i], c.resolved_at(i)));
+        }
+    });
+    resolved.sort_unstable();
+    assert_eq!(
+        resolved,
+        vec![(4, changed[0].resolved_at), (71, changed[1].resolved_at)]
+    );
+    assert_eq!(data.seq, 3);
+}
+
+#[test]
+fn snapshot_round_trips_and_refuses_other_databases() {
+    let rows = random_rows(1_000, 9);
+    let data = Data::from_rows(rows, 17);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("db.hexidx");
+    snapshot::write(&path, "abc", &data).expect("write");
+    let back = snapshot::read(&path, "abc", 17)
+        .expect("read")
+        .expect("valid");
+    assert_eq!(back.base, data.base);
+    assert_eq!(back.sources, data.sources);
+    assert_eq!(back.seq, 17);
+    assert!(snapshot::read(&path, "other", 17).expect("read").is_none());
+    assert!(
+        snapshot::read(&path, "abc", 16).expect("read").is_none(),
+        "snapshot ahead of db"
+    );
+    std::fs::write(&path, b"HEXIDX\x00\x02garbage").expect("overwrite");
+    assert!(
+        snapshot::read(&path, "abc", 17)
+            .map(|d| d.is_none())
+            .unwrap_or(true)
+    );
+}

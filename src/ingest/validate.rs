@@ -1,0 +1,324 @@
+//! One validator for every wire format: a field map in, an [`Appeal`] or every
+//! problem of the record out.
+
+use super::{Position, RecordError};
+use crate::domain::{Appeal, Catalogue, Status, cell_of};
+use chrono::DateTime;
+use serde_json::{Map, Value};
+
+/// The longest accepted value of each string field, in characters.
+pub const MAX_LENGTHS: [(&str, usize); 7] = [
+    ("source", 64),
+    ("external_id", 128),
+    ("sector", 64),
+    ("category", 256),
+    ("address", 512),
+    ("text", 10_000),
+    ("status", 32),
+];
+
+fn max_len(field: &str) -> usize {
+    MAX_LENGTHS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map_or(256, |(_, n)| *n)
+}
+
+/// Collects the errors of one record while its fields are read.
+struct Reader<'a> {
+    fields: &'a Map<String, Value>,
+    pos: Position,
+    errors: Vec<RecordError>,
+}
+
+impl Reader<'_> {
+    fn fail(&mut self, field: &str, msg: impl Into<String>) {
+        self.errors
+            .push(RecordError::new(self.pos, Some(field), msg.into()));
+    }
+
+    /// A string field; numbers are accepted as their text (CSV ids, numeric ids in JSON).
+    fn string(&mut self, field: &str, required: bool) -> Option<String> {
+        let s = match self.fields.get(field) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) => Some(s.trim().to_owned()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(other) => {
+                self.fail(field, format!("must be a string, got {}", kind(other)));
+                return None;
+            }
+        };
+        match s {
+            None if required => {
+                self.fail(field, "is required");
+                None
+            }
+            Some(s) if s.chars().count() > max_len(field) => {
+                self.fail(
+                    field,
+                    format!("is longer than {} characters", max_len(field)),
+                );
+                None
+            }
+            s => s,
+        }
+    }
+
+    /// A finite number within `[lo, hi]`; numeric strings are accepted (CSV).
+    fn number(&mut self, field: &str, lo: f64, hi: f64) -> Option<f64> {
+        let v = match self.fields.get(field) {
+            None | Some(Value::Null) => {
+                self.fail(field, "is required");
+                return None;
+            }
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                self.fail(field, "is required");
+                return None;
+            }
+            Some(Value::String(s)) => match s.trim().parse::<f64>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    self.fail(field, format!("must be a number, got {s:?}"));
+                    return None;
+                }
+            },
+            Some(other) => {
+                self.fail(field, format!("must be a number, got {}", kind(other)));
+                return None;
+            }
+        };
+        match v {
+            Some(v) if !v.is_finite() => {
+                self.fail(field, "must be a finite number");
+                None
+            }
+            Some(v) if v < lo || v > hi => {
+                self.fail(field, format!("{v} is outside [{lo}, {hi}]"));
+                None
+            }
+            v => v,
+        }
+    }
+
+    /// An RFC 3339 time with an explicit offset, as Unix seconds.
+    fn time(&mut self, field: &str, required: bool) -> Option<i64> {
+        let s = self.string(field, required)?;
+        match parse_time(&s) {
+            Ok(t) => Some(t),
+            Err(msg) => {
+                self.fail(field, msg);
+                None
+            }
+        }
+    }
+}
+
+/// Parses an RFC 3339 timestamp that carries an offset, to Unix seconds.
+pub fn parse_time(s: &str) -> Result<i64, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.timestamp())
+        .map_err(|_| {
+            format!("{s:?} is not an RFC 3339 time with an offset (e.g. 2025-03-01T09:30:00+03:00)")
+        })
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Validates one record; returns every problem found, not just the first.
+pub fn validate(
+    fields: &Map<String, Value>,
+    pos: Position,
+    cat: &Catalogue,
+) -> Result<Appeal, Vec<RecordError>> {
+    let mut r = Reader {
+        fields,
+        pos,
+        errors: Vec::new(),
+    };
+    let source = r.string("source", true);
+    let external_id = r.string("external_id", true);
+    let sector = r
+        .string("sector", true)
+        .and_then(|code| match cat.by_code(&code) {
+            Some(s) => Some(s.id),
+            None => {
+                r.fail("sector", format!("unknown sector {code:?}"));
+                None
+            }
+        });
+    let category = r.string("category", false);
+    let lat = r.number("lat", -90.0, 90.0);
+    let lon = r.number("lon", -180.0, 180.0);
+    let created_at = r.time("created_at", true);
+    let status = match r.string("status", false) {
+        None => Some(Status::New),
+        Some(s) => match Status::parse(&s) {
+            Some(st) => Some(st),
+            None => {
+                r.fail(
+                    "status",
+                    format!("unknown status {s:?} (new, in_progress, resolved, rejected)"),
+                );
+                None
+            }
+        },
+    };
+    let resolved_at = r.time("resolved_at", false);
+    if let (Some(c), Some(res)) = (created_at, resolved_at)
+        && res < c
+    {
+        r.fail("resolved_at", "is before created_at");
+    }
+    let address = r.string("address", false);
+    let text = r.string("text", false);
+    let cell = match (lat, lon) {
+        (Some(lat), Some(lon)) => {
+            let cell = cell_of(lat, lon);
+            if cell.is_none() {
+                r.fail("lat", "is not a valid coordinate");
+            }
+            cell
+        }
+        _ => None,
+    };
+    if !r.errors.is_empty() {
+        return Err(r.errors);
+    }
+    match (
+        source,
+        external_id,
+        sector,
+        lat,
+        lon,
+        cell,
+        created_at,
+        status,
+    ) {
+        (
+            Some(source),
+            Some(external_id),
+            Some(sector),
+            Some(lat),
+            Some(lon),
+            Some(cell),
+            Some(created_at),
+            Some(status),
+        ) => Ok(Appeal {
+            source,
+            external_id,
+            sector,
+            category,
+            lat,
+            lon,
+            cell,
+            created_at,
+            status,
+            resolved_at,
+            address,
+            text,
+        }),
+        // Every None above recorded an error, so this arm is unreachable in practice;
+        // keep an explicit error rather than a panic.
+        _ => Err(vec![RecordError::new(pos, None, "record is incomplete")]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Sector;
+    use serde_json::json;
+
+    fn cat() -> Catalogue {
+        Catalogue::new(vec![Sector {
+            id: 2,
+            code: "roads".into(),
+            name_ru: "Дороги".into(),
+            name_en: "Roads".into(),
+            color: "#000000".into(),
+        }])
+    }
+
+    fn check(v: Value) -> Result<Appeal, Vec<RecordError>> {
+        let pos = Position {
+            index: 3,
+            line: None,
+        };
+        validate(v.as_object().expect("object"), pos, &cat())
+    }
+
+    fn good() -> Value {
+        json!({"source":"vk","external_id":"1","sector":"roads","lat":55.79,"lon":49.12,
+               "created_at":"2025-03-01T09:30:00+03:00"})
+    }
+
+    fn fields_of(errs: &[RecordError]) -> Vec<&str> {
+        errs.iter().filter_map(|e| e.field.as_deref()).collect()
+    }
+
+    #[test]
+    fn accepts_a_minimal_record() {
+        let a = check(good()).expect("valid");
+        assert_eq!(a.sector, 2);
+        assert_eq!(a.status, Status::New);
+        assert_eq!(a.created_at, 1_740_810_600);
+    }
+
+    #[test]
+    fn names_every_bad_field() {
+        let v = json!({"source":"vk","sector":"bogus","lat":91,"lon":"x",
+                        "created_at":"2025-03-01T09:30:00","status":"done"});
+        let errs = check(v).expect_err("invalid");
+        assert_eq!(
+            fields_of(&errs),
+            [
+                "external_id",
+                "sector",
+                "lat",
+                "lon",
+                "created_at",
+                "status"
+            ]
+        );
+        assert!(errs.iter().all(|e| e.index == 3));
+    }
+
+    #[test]
+    fn rejects_non_finite_and_out_of_range() {
+        let mut v = good();
+        v["lat"] = json!("NaN");
+        v["lon"] = json!(-180.5);
+        let errs = check(v).expect_err("invalid");
+        assert_eq!(fields_of(&errs), ["lat", "lon"]);
+        assert!(errs[0].message.contains("finite"));
+    }
+
+    #[test]
+    fn rejects_resolution_before_creation_and_long_strings() {
+        let mut v = good();
+        v["resolved_at"] = json!("2025-02-01T00:00:00Z");
+        v["category"] = json!("x".repeat(300));
+        let errs = check(v).expect_err("invalid");
+        assert_eq!(fields_of(&errs), ["category", "resolved_at"]);
+    }
+
+    #[test]
+    fn accepts_both_sides_of_the_antimeridian() {
+        for lon in [179.99, -179.99, 180.0, -180.0] {
+            let mut v = good();
+            v["lon"] = json!(lon);
+            assert!(check(v).is_ok(), "lon {lon}");
+        }
+    }
+}

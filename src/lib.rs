@@ -1,0 +1,23 @@
+//! hexwatch turns citizens' geocoded appeals into H3 hexagon heat maps.
+//!
+//! The data's path, one module each:
+//!
+//! * [`ingest`] parses JSON, NDJSON, GeoJSON and CSV into validated [`domain::Appeal`]s;
+//! * [`store`] holds all SQL: appeals go to the database first (SQLite by default);
+//! * [`index`] keeps every appeal in memory as cell-sorted columns plus an R-tree
+//!   for recent writes, restored at start from a snapshot;
+//! * [`aggregate`] bins the index by parent cell, sector and calendar period;
+//! * [`engine`] orders "commit, then index" and loads the index;
+//! * [`api`] is the HTTP layer (axum), the only code that knows about HTTP;
+//! * [`cli`] implements the `serve`, `import`, `generate` and `migrate` commands.
+
+pub mod aggregate;
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod engine;
+pub mod generate;
+pub mod index;
+pub mod ingest;
+pub mod store;

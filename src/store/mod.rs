@@ -1,0 +1,157 @@
+//! All SQL lives here. [`Store`] is the narrow interface the rest of hexwatch
+//! sees: write a batch of appeals in one transaction, read the catalogue, and
+//! stream appeals (all of them, or those changed since a sequence number) to
+//! build the in-memory index.
+
+mod sqlite;
+
+use crate::domain::{Appeal, Sector, Status};
+use futures_util::stream::BoxStream;
+pub use sqlite::SqliteStore;
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL is not one hexwatch can open.
+    #[error("unsupported database URL {0:?} (expected sqlite://PATH)")]
+    UnsupportedUrl(String),
+    /// The database reported an error.
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    /// Applying migrations failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database holds something hexwatch did not expect.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+}
+
+/// What a write did to one record of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new appeal was inserted.
+    Accepted,
+    /// An existing appeal changed its status or resolution time.
+    Updated,
+    /// The appeal was already stored as sent.
+    Duplicate,
+}
+
+/// An appeal as the index needs it: no private fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexRow {
+    /// Database id.
+    pub id: i64,
+    /// Finest cell as raw H3 bits.
+    pub cell: u64,
+    /// Latitude in degrees.
+    pub lat: f64,
+    /// Longitude in degrees.
+    pub lon: f64,
+    /// Creation time, Unix seconds.
+    pub created_at: i64,
+    /// Sector id.
+    pub sector: u8,
+    /// Status code.
+    pub status: Status,
+    /// Resolution time, Unix seconds.
+    pub resolved_at: Option<i64>,
+    /// Channel name.
+    pub source: String,
+}
+
+impl IndexRow {
+    /// The index row of an appeal stored under `id`.
+    pub fn from_appeal(id: i64, a: &Appeal) -> Self {
+        IndexRow {
+            id,
+            cell: u64::from(a.cell),
+            lat: a.lat,
+            lon: a.lon,
+            created_at: a.created_at,
+            sector: a.sector,
+            status: a.status,
+            resolved_at: a.resolved_at,
+            source: a.source.clone(),
+        }
+    }
+}
+
+/// The result of writing a batch.
+#[derive(Debug, Default)]
+pub struct WriteResult {
+    /// One outcome per input appeal, in input order.
+    pub outcomes: Vec<Outcome>,
+    /// Rows inserted or updated, for the index.
+    pub changed: Vec<IndexRow>,
+    /// The change sequence number of this write (unchanged if nothing changed).
+    pub seq: u64,
+}
+
+/// The database behind hexwatch.
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// An embedded SQLite file.
+    Sqlite(SqliteStore),
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and applies migrations.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Store::Sqlite(SqliteStore::open(url).await?))
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    /// The sector catalogue.
+    pub async fn sectors(&self) -> Result<Vec<Sector>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.sectors().await,
+        }
+    }
+
+    /// Writes a batch in one transaction: inserts new appeals, updates changed
+    /// ones, skips exact re-sends. Nothing is written if any statement fails.
+    pub async fn write_appeals(&self, appeals: &[Appeal]) -> Result<WriteResult, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.write_appeals(appeals).await,
+        }
+    }
+
+    /// Streams every appeal changed after `seq` (all of them for 0), in id order.
+    pub fn rows_since(&self, seq: u64) -> BoxStream<'_, Result<IndexRow, StoreError>> {
+        match self {
+            Store::Sqlite(s) => s.rows_since(seq),
+        }
+    }
+
+    /// The identity of this database and its current change sequence.
+    pub async fn version(&self) -> Result<(String, u64), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.version().await,
+        }
+    }
+
+    /// Number of stored appeals.
+    pub async fn count(&self) -> Result<u64, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.count().await,
+        }
+    }
+
+    /// Where an index snapshot for this database may be kept, if anywhere.
+    pub fn snapshot_path(&self) -> Option<std::path::PathBuf> {
+        match self {
+            Store::Sqlite(s) => s.snapshot_path(),
+        }
+    }
+
+    /// Closes the pool, flushing what the database buffers.
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(s) => s.close().await,
+        }
+    }
+}
