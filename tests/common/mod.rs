@@ -1,0 +1,95 @@
+//! Shared helpers: a fresh migrated SQLite database per test, the real `app()`
+//! driven with `oneshot`, and a real server on a loopback socket.
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use hexwatch::api::{ApiConfig, AppState, app};
+use hexwatch::engine::Engine;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// A test application over its own database file.
+pub struct TestApp {
+    pub state: AppState,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        Self::with_config(ApiConfig::default()).await
+    }
+
+    pub async fn with_config(cfg: ApiConfig) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let engine = Engine::open(&url).await.expect("open");
+        TestApp {
+            state: AppState { engine: Arc::new(engine), cfg: Arc::new(cfg) },
+            dir,
+        }
+    }
+
+    pub fn db_url(&self) -> String {
+        format!("sqlite://{}", self.dir.path().join("t.db").display())
+    }
+
+    pub fn router(&self) -> Router {
+        app(self.state.clone())
+    }
+
+    /// Sends a request and returns the status and the body bytes.
+    pub async fn raw(&self, method: &str, uri: &str, ct: &str, body: Vec<u8>) -> (StatusCode, Vec<u8>) {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", ct)
+            .body(Body::from(body))
+            .expect("request");
+        let resp = self.router().oneshot(req).await.expect("response");
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        (status, bytes.to_vec())
+    }
+
+    /// Sends a request and parses a JSON answer.
+    pub async fn json(&self, method: &str, uri: &str, ct: &str, body: Vec<u8>) -> (StatusCode, Value) {
+        let (status, bytes) = self.raw(method, uri, ct, body).await;
+        let v = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("{uri} answered non-JSON: {}", String::from_utf8_lossy(&bytes)));
+        (status, v)
+    }
+
+    pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        self.json("GET", uri, "application/json", Vec::new()).await
+    }
+
+    pub async fn post_json(&self, uri: &str, body: &Value) -> (StatusCode, Value) {
+        self.json("POST", uri, "application/json", serde_json::to_vec(body).expect("json")).await
+    }
+}
+
+/// A valid appeal record.
+pub fn appeal(id: usize, sector: &str, lat: f64, lon: f64, created: &str) -> Value {
+    json!({
+        "source": "vk",
+        "external_id": id.to_string(),
+        "sector": sector,
+        "lat": lat,
+        "lon": lon,
+        "created_at": created,
+        "text": format!("private complaint {id}"),
+        "address": "ул. Баумана, 1",
+    })
+}
+
+/// The error object of an error answer, checked for the SPEC's shape.
+pub fn error_of(v: &Value) -> &Value {
+    let e = &v["error"];
+    assert!(e["code"].is_string() && e["message"].is_string(), "error shape: {v}");
+    e
+}
