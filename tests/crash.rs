@@ -1,0 +1,97 @@
+//! Kill the real server process with SIGKILL in the middle of a stream of
+//! acknowledged batches, restart it, and find every acknowledged appeal.
+
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn start(db: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hexwatch"))
+        .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn hexwatch");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let addr = loop {
+        assert!(Instant::now() < deadline, "server did not start");
+        let line = lines.next().expect("server exited early").expect("line");
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split_whitespace().next().expect("addr").to_owned();
+        }
+    };
+    // Keep draining the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr)
+}
+
+fn batch(from: usize, n: usize) -> Value {
+    json!((from..from + n)
+        .map(|i| json!({
+            "source": "phone",
+            "external_id": format!("crash-{i}"),
+            "sector": "housing",
+            "lat": 55.75 + (i % 1000) as f64 * 1e-4,
+            "lon": 49.10 + (i / 1000) as f64 * 1e-4,
+            "created_at": "2025-01-15T10:00:00+03:00",
+        }))
+        .collect::<Vec<_>>())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_appeals_survive_sigkill() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("crash.db").display());
+    let (mut child, addr) = start(&db);
+    let client = reqwest::Client::new();
+    let url = format!("http://{addr}/api/v1/appeals");
+
+    // Two writers stream batches; the process is killed while they are in flight.
+    let mut writers = Vec::new();
+    for w in 0..2usize {
+        let client = client.clone();
+        let url = url.clone();
+        writers.push(tokio::spawn(async move {
+            let mut acked = Vec::new();
+            for b in 0.. {
+                let from = (w * 1_000_000) + b * 200;
+                match client.post(&url).json(&batch(from, 200)).send().await {
+                    Ok(r) if r.status().is_success() => acked.extend(from..from + 200),
+                    _ => break,
+                }
+            }
+            acked
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    let mut acked = HashSet::new();
+    for w in writers {
+        acked.extend(w.await.expect("writer"));
+    }
+    assert!(acked.len() >= 400, "the writers got {} acknowledgements before the kill", acked.len());
+
+    let (mut child, addr) = start(&db);
+    let health: Value = client.get(format!("http://{addr}/health")).send().await.expect("health").json().await.expect("json");
+    let pool = sqlx::SqlitePool::connect(&db).await.expect("db");
+    let stored: HashSet<String> = sqlx::query_scalar::<_, String>("SELECT external_id FROM appeals")
+        .fetch_all(&pool)
+        .await
+        .expect("ids")
+        .into_iter()
+        .collect();
+    let missing: Vec<_> = acked.iter().filter(|i| !stored.contains(&format!("crash-{i}"))).take(5).collect();
+    assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
+    // Batches are all-or-nothing: whatever was stored is whole batches of 200.
+    assert_eq!(stored.len() % 200, 0);
+    // The restarted index holds exactly what the database holds.
+    assert_eq!(health["appeals"].as_u64(), Some(stored.len() as u64));
+    child.kill().expect("kill");
+    let _ = child.wait();
+}
