@@ -69,7 +69,7 @@ pub struct ServeArgs {
     #[arg(long, env = "HEXWATCH_MAX_RES", default_value_t = 15, value_parser = clap::value_parser!(u8).range(0..=15))]
     pub max_res: u8,
     /// Folder of the web front end served at `/`.
-    #[arg(long, env = "HEXWATCH_WEB_DIR", default_value = "web/dist")]
+    #[arg(long, env = "HEXWATCH_WEB_DIR", default_value = "web")]
     pub web_dir: PathBuf,
 }
 

@@ -43,7 +43,7 @@ impl Default for ApiConfig {
             max_body_bytes: 64 * 1024 * 1024,
             max_cells: 200_000,
             max_res: 15,
-            web_dir: PathBuf::from("web/dist"),
+            web_dir: PathBuf::from("web"),
         }
     }
 }
