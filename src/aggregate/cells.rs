@@ -1,8 +1,8 @@
 //! Per-cell counts with a breakdown by sector.
 
-use super::AggError;
+use super::{AggError, parallel::run_parts};
 use crate::index::{
-    Columns, Data, Filter, Part,
+    Data, Filter,
     cells::{group_key, parent_raw},
 };
 use std::collections::HashMap;
@@ -20,11 +20,7 @@ pub struct CellCount {
 
 impl CellCount {
     fn new(cell: u64) -> Self {
-        CellCount {
-            cell,
-            total: 0,
-            by_sector: Vec::new(),
-        }
+        CellCount { cell, total: 0, by_sector: Vec::new() }
     }
 
     fn add(&mut self, sector: u8, n: u32) {
@@ -32,6 +28,12 @@ impl CellCount {
         match self.by_sector.binary_search_by_key(&sector, |&(s, _)| s) {
             Ok(i) => self.by_sector[i].1 += n,
             Err(i) => self.by_sector.insert(i, (sector, n)),
+        }
+    }
+
+    fn absorb(&mut self, other: CellCount) {
+        for (s, n) in other.by_sector {
+            self.add(s, n);
         }
     }
 
@@ -45,51 +47,72 @@ impl CellCount {
 }
 
 /// Counts appeals passing `filter` per cell at resolution `res`, ordered by cell.
-pub fn count_cells(
-    data: &Data,
-    filter: &Filter,
-    res: u8,
-    cap: usize,
-) -> Result<Vec<CellCount>, AggError> {
+pub fn count_cells(data: &Data, filter: &Filter, res: u8, cap: usize) -> Result<Vec<CellCount>, AggError> {
+    let ranges = data.base_ranges(filter);
+    let parts = run_parts(data, &ranges, res, |piece| count_base(data, piece, filter, res, cap));
     let mut out: Vec<CellCount> = Vec::new();
-    // Sector tallies of the current run of the sorted base; only touched slots are reset.
+    for part in parts {
+        let mut part = part?.into_iter();
+        // Pieces are cut at parent boundaries, but a parent may span two cover ranges.
+        if let (Some(last), Some(first)) = (out.last_mut(), part.as_slice().first())
+            && last.cell == first.cell
+            && let Some(first) = part.next()
+        {
+            last.absorb(first);
+        }
+        out.extend(part);
+        if out.len() > cap {
+            return Err(AggError::TooManyCells { cap });
+        }
+    }
+    let mut delta: HashMap<u64, CellCount> = HashMap::new();
+    data.delta.visit(filter, |c, i| {
+        let p = parent_raw(c.cell[i], res);
+        delta.entry(p).or_insert_with(|| CellCount::new(p)).add(c.sector[i], 1);
+    });
+    for (cell, d) in delta {
+        match out.binary_search_by_key(&cell, |c| c.cell) {
+            Ok(i) => out[i].absorb(d),
+            Err(i) => out.insert(i, d),
+        }
+    }
+    if out.len() > cap {
+        return Err(AggError::TooManyCells { cap });
+    }
+    Ok(out)
+}
+
+/// Counts the base rows of `ranges`: rows come in cell order, so each parent
+/// is one run and sectors are tallied in a fixed array, no hashing.
+fn count_base(data: &Data, ranges: &[(usize, usize)], filter: &Filter, res: u8, cap: usize) -> Result<Vec<CellCount>, AggError> {
+    let mut out: Vec<CellCount> = Vec::new();
     let mut tally = [0u32; 256];
     let mut touched: Vec<u8> = Vec::with_capacity(16);
     let mut run_key = u64::MAX;
     let mut run_cell = 0u64;
     let mut too_many = false;
-    let flush =
-        |out: &mut Vec<CellCount>, tally: &mut [u32; 256], touched: &mut Vec<u8>, cell: u64| {
-            if touched.is_empty() {
-                return;
-            }
-            let mut c = CellCount::new(cell);
-            touched.sort_unstable();
-            for &s in touched.iter() {
-                c.total += tally[usize::from(s)];
-                c.by_sector.push((s, tally[usize::from(s)]));
-                tally[usize::from(s)] = 0;
-            }
-            touched.clear();
-            out.push(c);
-        };
-    let mut delta: HashMap<u64, CellCount> = HashMap::new();
-    data.visit(filter, |c: &Columns, i, part| {
-        if part == Part::Delta {
-            let p = parent_raw(c.cell[i], res);
-            delta
-                .entry(p)
-                .or_insert_with(|| CellCount::new(p))
-                .add(c.sector[i], 1);
+    let flush = |out: &mut Vec<CellCount>, tally: &mut [u32; 256], touched: &mut Vec<u8>, cell: u64| {
+        if touched.is_empty() {
             return;
         }
+        let mut c = CellCount::new(cell);
+        touched.sort_unstable();
+        for &s in touched.iter() {
+            c.total += tally[usize::from(s)];
+            c.by_sector.push((s, tally[usize::from(s)]));
+            tally[usize::from(s)] = 0;
+        }
+        touched.clear();
+        out.push(c);
+    };
+    data.scan_base(ranges, filter, |c, i| {
         if too_many {
             return;
         }
         let key = group_key(c.cell[i], res);
         if key != run_key {
             flush(&mut out, &mut tally, &mut touched, run_cell);
-            if out.len() >= cap {
+            if out.len() > cap {
                 too_many = true;
                 return;
             }
@@ -106,20 +129,5 @@ pub fn count_cells(
         return Err(AggError::TooManyCells { cap });
     }
     flush(&mut out, &mut tally, &mut touched, run_cell);
-    if !delta.is_empty() {
-        for (cell, d) in delta {
-            match out.binary_search_by_key(&cell, |c| c.cell) {
-                Ok(i) => {
-                    for (s, n) in d.by_sector {
-                        out[i].add(s, n);
-                    }
-                }
-                Err(i) => out.insert(i, d),
-            }
-        }
-    }
-    if out.len() > cap {
-        return Err(AggError::TooManyCells { cap });
-    }
     Ok(out)
 }

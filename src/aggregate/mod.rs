@@ -3,12 +3,16 @@
 //! the stored finest cells, so binning is a scan, not a geometry computation.
 
 mod cells;
+mod parallel;
 pub mod periods;
 mod rows;
 
 pub use cells::{CellCount, count_cells};
 pub use periods::{Period, Periods};
 pub use rows::{AggRow, aggregate_rows};
+
+#[cfg(test)]
+mod tests;
 
 /// Errors of an aggregation.
 #[derive(Debug, thiserror::Error, PartialEq)]

@@ -98,29 +98,104 @@ impl Data {
     /// Calls `f(columns, row, part)` for every appeal passing `filter`: first the
     /// base in cell order, then the delta (in no particular order).
     pub fn visit(&self, filter: &Filter, mut f: impl FnMut(&Columns, usize, Part)) {
-        let fixed = filter.bbox.map(|b| b.fixed());
+        let ranges = self.base_ranges(filter);
+        self.scan_base(&ranges, filter, |c, i| f(c, i, Part::Base));
+        self.delta.visit(filter, |c, i| f(c, i, Part::Delta));
+    }
+
+    /// Ascending, disjoint row ranges of the base that hold every appeal of the
+    /// filter's box (all rows when there is no box or it is huge).
+    pub fn base_ranges(&self, filter: &Filter) -> Vec<(usize, usize)> {
+        let cells = &self.base.cell;
+        match filter.bbox.as_ref().and_then(spatial::cover_ranges) {
+            Some(ranges) => ranges
+                .into_iter()
+                .map(|(lo, hi)| {
+                    let a = cells.partition_point(|&c| c < lo);
+                    let b = cells.partition_point(|&c| c <= hi);
+                    (a, b)
+                })
+                .filter(|(a, b)| a < b)
+                .collect(),
+            None => vec![(0, cells.len())],
+        }
+    }
+
+    /// Calls `f` for the base rows of `ranges` that pass the filter, in order.
+    pub fn scan_base(&self, ranges: &[(usize, usize)], filter: &Filter, mut f: impl FnMut(&Columns, usize)) {
         let base = &self.base;
-        let mut scan = |lo: usize, hi: usize| {
+        let fixed = filter.bbox.map(|b| b.fixed());
+        for &(lo, hi) in ranges {
             for i in lo..hi {
                 if fixed.is_some_and(|b| !b.contains(base.lat[i], base.lon[i])) {
                     continue;
                 }
                 if filter.keeps(base, i) {
-                    f(base, i, Part::Base);
+                    f(base, i);
                 }
             }
-        };
-        match filter.bbox.as_ref().and_then(spatial::cover_ranges) {
-            Some(ranges) => {
-                for (lo, hi) in ranges {
-                    let a = base.cell.partition_point(|&c| c < lo);
-                    let b = base.cell.partition_point(|&c| c <= hi);
-                    scan(a, b);
-                }
-            }
-            None => scan(0, base.len()),
         }
-        self.delta.visit(filter, |c, i| f(c, i, Part::Delta));
+    }
+
+    /// Splits base ranges into up to `parts` pieces of similar size, each cut
+    /// where the parent cell at `res` changes, so per-piece results of a
+    /// cell-ordered binning concatenate without overlap.
+    pub fn split_ranges(&self, ranges: &[(usize, usize)], res: u8, parts: usize) -> Vec<Vec<(usize, usize)>> {
+        let total: usize = ranges.iter().map(|(a, b)| b - a).sum();
+        if parts <= 1 || total < parts {
+            return vec![ranges.to_vec()];
+        }
+        let cells = &self.base.cell;
+        let key = |i: usize| cells::group_key(cells[i], res);
+        // Cut points as offsets into the concatenated ranges, moved forward to
+        // the next change of parent.
+        let mut cuts: Vec<usize> = Vec::new();
+        let mut offset = 0;
+        let mut k = 1;
+        for &(lo, hi) in ranges {
+            let len = hi - lo;
+            while k < parts && total * k / parts < offset + len {
+                let t = (total * k / parts).max(offset);
+                let mut row = lo + (t - offset);
+                while row > lo && row < hi && key(row) == key(row - 1) {
+                    row += 1;
+                }
+                let cut = offset + (row - lo);
+                if cut > 0 && cut < total && cuts.last().is_none_or(|&c| cut > c) {
+                    cuts.push(cut);
+                }
+                k += 1;
+            }
+            offset += len;
+        }
+        let mut pieces: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
+        let mut offset = 0;
+        let mut next = cuts.iter().peekable();
+        for &(lo, hi) in ranges {
+            let mut start = lo;
+            while let Some(&&cut) = next.peek() {
+                if cut >= offset + (hi - lo) {
+                    break;
+                }
+                let row = lo + (cut - offset);
+                if row > start
+                    && let Some(p) = pieces.last_mut()
+                {
+                    p.push((start, row));
+                }
+                pieces.push(Vec::new());
+                start = row;
+                next.next();
+            }
+            if start < hi
+                && let Some(p) = pieces.last_mut()
+            {
+                p.push((start, hi));
+            }
+            offset += hi - lo;
+        }
+        pieces.retain(|p| !p.is_empty());
+        pieces
     }
 
     fn source_id(&mut self, name: &str) -> u16 {

@@ -1,0 +1,156 @@
+//! Criterion benchmarks of the index's hot paths on generated data:
+//! country-wide and city aggregation, and the parse/validate/cell step of
+//! ingest. Each group carries a baseline measured in the same run (a plain
+//! hash-map GROUP BY over the same rows) so results read as ratios.
+//!
+//! `HEXWATCH_BENCH_APPEALS` sets the data size (default 1 000 000).
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use hexwatch::aggregate::{Period, Periods, aggregate_rows, count_cells};
+use hexwatch::domain::{Catalogue, Sector, Status, cell_of};
+use hexwatch::generate::{GenerateOptions, Scenario, generate};
+use hexwatch::index::{BBox, Data, Filter};
+use hexwatch::ingest::{self, Format};
+use hexwatch::store::IndexRow;
+use std::collections::HashMap;
+use std::hint::black_box;
+
+const SECTORS: [&str; 11] = [
+    "housing", "roads", "transport", "improvement", "social", "health", "education", "labour", "ecology",
+    "construction", "energy",
+];
+
+fn catalogue() -> Catalogue {
+    Catalogue::new(
+        SECTORS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Sector {
+                id: i as u8 + 1,
+                code: (*c).into(),
+                name_ru: (*c).into(),
+                name_en: (*c).into(),
+                color: "#000".into(),
+            })
+            .collect(),
+    )
+}
+
+fn end() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-10-31T23:59:59+03:00").expect("end").to_utc()
+}
+
+fn rows(n: usize) -> Vec<IndexRow> {
+    let opts = GenerateOptions { appeals: n, seed: 7, scenario: Scenario::Country, years: 3, end: end() };
+    let mut out = Vec::with_capacity(n);
+    generate(&opts, |r| {
+        out.push(IndexRow {
+            id: out.len() as i64 + 1,
+            cell: u64::from(cell_of(r.lat, r.lon).expect("cell")),
+            lat: r.lat,
+            lon: r.lon,
+            created_at: r.created_at,
+            sector: SECTORS.iter().position(|s| *s == r.sector).expect("sector") as u8 + 1,
+            status: Status::parse(r.status).expect("status"),
+            resolved_at: r.resolved_at,
+            source: r.source.to_owned(),
+        });
+        Ok(())
+    })
+    .expect("generate");
+    out
+}
+
+/// The baseline: what a straightforward implementation does per query.
+fn hashmap_group_by(data: &Data, f: &Filter, res: h3o::Resolution) -> usize {
+    let mut m: HashMap<u64, u32> = HashMap::new();
+    data.visit(f, |c, i, _| {
+        let cell = h3o::CellIndex::try_from(c.cell[i]).expect("cell");
+        *m.entry(u64::from(cell.parent(res).expect("parent"))).or_default() += 1;
+    });
+    m.len()
+}
+
+fn benches(c: &mut Criterion) {
+    let n: usize = std::env::var("HEXWATCH_BENCH_APPEALS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let data = Data::from_rows(rows(n), 1);
+    let year = (
+        chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00+03:00").expect("t").timestamp(),
+        chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00+03:00").expect("t").timestamp(),
+    );
+    let country = Filter {
+        sectors: Some(Filter::sector_set([1])),
+        from: Some(year.0),
+        to: Some(year.1),
+        ..Filter::default()
+    };
+    let moscow = Filter {
+        bbox: Some(BBox { min_lon: 37.50, min_lat: 55.68, max_lon: 37.75, max_lat: 55.82 }),
+        ..Filter::default()
+    };
+
+    let mut g = c.benchmark_group("country_year_sector");
+    g.throughput(Throughput::Elements(n as u64));
+    for res in [5u8, 6] {
+        g.bench_with_input(BenchmarkId::new("hexwatch", res), &res, |b, &r| {
+            b.iter(|| black_box(count_cells(&data, &country, r, usize::MAX).expect("counts").len()))
+        });
+        let h3res = h3o::Resolution::try_from(res).expect("res");
+        g.bench_with_input(BenchmarkId::new("baseline_hashmap", res), &h3res, |b, &r| {
+            b.iter(|| black_box(hashmap_group_by(&data, &country, r)))
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("city_viewport");
+    for res in [8u8, 9] {
+        g.bench_with_input(BenchmarkId::new("hexwatch", res), &res, |b, &r| {
+            b.iter(|| black_box(count_cells(&data, &moscow, r, usize::MAX).expect("counts").len()))
+        });
+        let h3res = h3o::Resolution::try_from(res).expect("res");
+        let full_scan = Filter { bbox: None, ..moscow.clone() };
+        let bbox = moscow.bbox.expect("bbox");
+        g.bench_with_input(BenchmarkId::new("baseline_full_scan_hashmap", res), &h3res, |b, &r| {
+            b.iter(|| {
+                let mut m: HashMap<u64, u32> = HashMap::new();
+                data.visit(&full_scan, |c, i, _| {
+                    if bbox.contains(c.lat[i] as f64 / 1e7, c.lon[i] as f64 / 1e7) {
+                        let cell = h3o::CellIndex::try_from(c.cell[i]).expect("cell");
+                        *m.entry(u64::from(cell.parent(r).expect("parent"))).or_default() += 1;
+                    }
+                });
+                black_box(m.len())
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("aggregate_rows");
+    let periods = Periods::covering(Period::Month, chrono_tz::Europe::Moscow, year.0, year.1).expect("periods");
+    g.bench_function("country_res5_month_one_sector", |b| {
+        b.iter(|| black_box(aggregate_rows(&data, &country, 5, &periods, usize::MAX).expect("rows").len()))
+    });
+    g.finish();
+
+    // Parse + validate + cell of 20 000 CSV records.
+    let cat = catalogue();
+    let mut csv = Vec::new();
+    let opts = GenerateOptions { appeals: 20_000, seed: 3, scenario: Scenario::City, years: 1, end: end() };
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("b.csv");
+    hexwatch::generate::write_file(&opts, &path, |_| {}).expect("write");
+    csv.extend(std::fs::read(&path).expect("read"));
+    let mut g = c.benchmark_group("ingest_parse");
+    g.throughput(Throughput::Elements(20_000));
+    g.bench_function("csv_validate_cell", |b| {
+        b.iter(|| black_box(ingest::parse(Format::Csv, &csv, &cat).expect("parse").valid.len()))
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = hot_paths;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(4));
+    targets = benches
+}
+criterion_main!(hot_paths);
