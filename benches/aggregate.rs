@@ -16,8 +16,17 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 const SECTORS: [&str; 11] = [
-    "housing", "roads", "transport", "improvement", "social", "health", "education", "labour", "ecology",
-    "construction", "energy",
+    "housing",
+    "roads",
+    "transport",
+    "improvement",
+    "social",
+    "health",
+    "education",
+    "labour",
+    "ecology",
+    "construction",
+    "energy",
 ];
 
 fn catalogue() -> Catalogue {
@@ -37,11 +46,19 @@ fn catalogue() -> Catalogue {
 }
 
 fn end() -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339("2026-10-31T23:59:59+03:00").expect("end").to_utc()
+    chrono::DateTime::parse_from_rfc3339("2026-10-31T23:59:59+03:00")
+        .expect("end")
+        .to_utc()
 }
 
 fn rows(n: usize) -> Vec<IndexRow> {
-    let opts = GenerateOptions { appeals: n, seed: 7, scenario: Scenario::Country, years: 3, end: end() };
+    let opts = GenerateOptions {
+        appeals: n,
+        seed: 7,
+        scenario: Scenario::Country,
+        years: 3,
+        end: end(),
+    };
     let mut out = Vec::with_capacity(n);
     generate(&opts, |r| {
         out.push(IndexRow {
@@ -66,17 +83,28 @@ fn hashmap_group_by(data: &Data, f: &Filter, res: h3o::Resolution) -> usize {
     let mut m: HashMap<u64, u32> = HashMap::new();
     data.visit(f, |c, i, _| {
         let cell = h3o::CellIndex::try_from(c.cell[i]).expect("cell");
-        *m.entry(u64::from(cell.parent(res).expect("parent"))).or_default() += 1;
+        *m.entry(u64::from(cell.parent(res).expect("parent")))
+            .or_default() += 1;
     });
     m.len()
 }
 
 fn benches(c: &mut Criterion) {
-    let n: usize = std::env::var("HEXWATCH_BENCH_APPEALS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    // `cargo test --all-targets` runs this once as a smoke test: keep that small.
+    let benching = std::env::args().any(|a| a == "--bench");
+    let default_n = if benching { 1_000_000 } else { 20_000 };
+    let n: usize = std::env::var("HEXWATCH_BENCH_APPEALS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default_n);
     let data = Data::from_rows(rows(n), 1);
     let year = (
-        chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00+03:00").expect("t").timestamp(),
-        chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00+03:00").expect("t").timestamp(),
+        chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00+03:00")
+            .expect("t")
+            .timestamp(),
+        chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00+03:00")
+            .expect("t")
+            .timestamp(),
     );
     let country = Filter {
         sectors: Some(Filter::sector_set([1])),
@@ -85,7 +113,12 @@ fn benches(c: &mut Criterion) {
         ..Filter::default()
     };
     let moscow = Filter {
-        bbox: Some(BBox { min_lon: 37.50, min_lat: 55.68, max_lon: 37.75, max_lat: 55.82 }),
+        bbox: Some(BBox {
+            min_lon: 37.50,
+            min_lat: 55.68,
+            max_lon: 37.75,
+            max_lat: 55.82,
+        }),
         ..Filter::default()
     };
 
@@ -93,49 +126,84 @@ fn benches(c: &mut Criterion) {
     g.throughput(Throughput::Elements(n as u64));
     for res in [5u8, 6] {
         g.bench_with_input(BenchmarkId::new("hexwatch", res), &res, |b, &r| {
-            b.iter(|| black_box(count_cells(&data, &country, r, usize::MAX).expect("counts").len()))
+            b.iter(|| {
+                black_box(
+                    count_cells(&data, &country, r, usize::MAX)
+                        .expect("counts")
+                        .len(),
+                )
+            })
         });
         let h3res = h3o::Resolution::try_from(res).expect("res");
-        g.bench_with_input(BenchmarkId::new("baseline_hashmap", res), &h3res, |b, &r| {
-            b.iter(|| black_box(hashmap_group_by(&data, &country, r)))
-        });
+        g.bench_with_input(
+            BenchmarkId::new("baseline_hashmap", res),
+            &h3res,
+            |b, &r| b.iter(|| black_box(hashmap_group_by(&data, &country, r))),
+        );
     }
     g.finish();
 
     let mut g = c.benchmark_group("city_viewport");
     for res in [8u8, 9] {
         g.bench_with_input(BenchmarkId::new("hexwatch", res), &res, |b, &r| {
-            b.iter(|| black_box(count_cells(&data, &moscow, r, usize::MAX).expect("counts").len()))
-        });
-        let h3res = h3o::Resolution::try_from(res).expect("res");
-        let full_scan = Filter { bbox: None, ..moscow.clone() };
-        let bbox = moscow.bbox.expect("bbox");
-        g.bench_with_input(BenchmarkId::new("baseline_full_scan_hashmap", res), &h3res, |b, &r| {
             b.iter(|| {
-                let mut m: HashMap<u64, u32> = HashMap::new();
-                data.visit(&full_scan, |c, i, _| {
-                    if bbox.contains(c.lat[i] as f64 / 1e7, c.lon[i] as f64 / 1e7) {
-                        let cell = h3o::CellIndex::try_from(c.cell[i]).expect("cell");
-                        *m.entry(u64::from(cell.parent(r).expect("parent"))).or_default() += 1;
-                    }
-                });
-                black_box(m.len())
+                black_box(
+                    count_cells(&data, &moscow, r, usize::MAX)
+                        .expect("counts")
+                        .len(),
+                )
             })
         });
+        let h3res = h3o::Resolution::try_from(res).expect("res");
+        let full_scan = Filter {
+            bbox: None,
+            ..moscow.clone()
+        };
+        let bbox = moscow.bbox.expect("bbox");
+        g.bench_with_input(
+            BenchmarkId::new("baseline_full_scan_hashmap", res),
+            &h3res,
+            |b, &r| {
+                b.iter(|| {
+                    let mut m: HashMap<u64, u32> = HashMap::new();
+                    data.visit(&full_scan, |c, i, _| {
+                        if bbox.contains(c.lat[i] as f64 / 1e7, c.lon[i] as f64 / 1e7) {
+                            let cell = h3o::CellIndex::try_from(c.cell[i]).expect("cell");
+                            *m.entry(u64::from(cell.parent(r).expect("parent")))
+                                .or_default() += 1;
+                        }
+                    });
+                    black_box(m.len())
+                })
+            },
+        );
     }
     g.finish();
 
     let mut g = c.benchmark_group("aggregate_rows");
-    let periods = Periods::covering(Period::Month, chrono_tz::Europe::Moscow, year.0, year.1).expect("periods");
+    let periods = Periods::covering(Period::Month, chrono_tz::Europe::Moscow, year.0, year.1)
+        .expect("periods");
     g.bench_function("country_res5_month_one_sector", |b| {
-        b.iter(|| black_box(aggregate_rows(&data, &country, 5, &periods, usize::MAX).expect("rows").len()))
+        b.iter(|| {
+            black_box(
+                aggregate_rows(&data, &country, 5, &periods, usize::MAX)
+                    .expect("rows")
+                    .len(),
+            )
+        })
     });
     g.finish();
 
     // Parse + validate + cell of 20 000 CSV records.
     let cat = catalogue();
     let mut csv = Vec::new();
-    let opts = GenerateOptions { appeals: 20_000, seed: 3, scenario: Scenario::City, years: 1, end: end() };
+    let opts = GenerateOptions {
+        appeals: 20_000,
+        seed: 3,
+        scenario: Scenario::City,
+        years: 1,
+        end: end(),
+    };
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("b.csv");
     hexwatch::generate::write_file(&opts, &path, |_| {}).expect("write");
@@ -143,7 +211,14 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("ingest_parse");
     g.throughput(Throughput::Elements(20_000));
     g.bench_function("csv_validate_cell", |b| {
-        b.iter(|| black_box(ingest::parse(Format::Csv, &csv, &cat).expect("parse").valid.len()))
+        b.iter(|| {
+            black_box(
+                ingest::parse(Format::Csv, &csv, &cat)
+                    .expect("parse")
+                    .valid
+                    .len(),
+            )
+        })
     });
     g.finish();
 }

@@ -18,9 +18,12 @@ fn points() -> Vec<(f64, f64, &'static str, String)> {
             let lat = 55.70 + ((f * 0.618_034) % 1.0) * 0.2;
             let lon = 49.00 + ((f * 0.414_214) % 1.0) * 0.3;
             let day = (i * 7) % 700;
-            let t = chrono::DateTime::from_timestamp(1_704_067_200 + day as i64 * 86_400 + (i as i64 % 86_400), 0)
-                .expect("time")
-                .to_rfc3339();
+            let t = chrono::DateTime::from_timestamp(
+                1_704_067_200 + day as i64 * 86_400 + (i as i64 % 86_400),
+                0,
+            )
+            .expect("time")
+            .to_rfc3339();
             (lat, lon, sectors[i % 3], t)
         })
         .collect()
@@ -38,14 +41,23 @@ async fn loaded() -> TestApp {
     app
 }
 
-fn tally(res: Resolution, keep: impl Fn(f64, f64, &str, i64) -> bool) -> BTreeMap<String, (u64, BTreeMap<String, u64>)> {
+fn tally(
+    res: Resolution,
+    keep: impl Fn(f64, f64, &str, i64) -> bool,
+) -> BTreeMap<String, (u64, BTreeMap<String, u64>)> {
     let mut out: BTreeMap<String, (u64, BTreeMap<String, u64>)> = BTreeMap::new();
     for (lat, lon, s, t) in points() {
-        let ts = chrono::DateTime::parse_from_rfc3339(&t).expect("t").timestamp();
+        let ts = chrono::DateTime::parse_from_rfc3339(&t)
+            .expect("t")
+            .timestamp();
         if !keep(lat, lon, s, ts) {
             continue;
         }
-        let c = LatLng::new(lat, lon).expect("ll").to_cell(Resolution::Fifteen).parent(res).expect("parent");
+        let c = LatLng::new(lat, lon)
+            .expect("ll")
+            .to_cell(Resolution::Fifteen)
+            .parent(res)
+            .expect("parent");
         let e = out.entry(c.to_string()).or_default();
         e.0 += 1;
         *e.1.entry(s.to_owned()).or_default() += 1;
@@ -66,7 +78,10 @@ fn from_features(v: &Value) -> BTreeMap<String, (u64, BTreeMap<String, u64>)> {
                 .iter()
                 .map(|(k, n)| (k.clone(), n.as_u64().expect("n")))
                 .collect();
-            (p["h3"].as_str().expect("h3").to_owned(), (p["count"].as_u64().expect("count"), by))
+            (
+                p["h3"].as_str().expect("h3").to_owned(),
+                (p["count"].as_u64().expect("count"), by),
+            )
         })
         .collect()
 }
@@ -87,7 +102,11 @@ async fn hexagon_counts_equal_a_direct_tally() {
     let from = 1_717_189_200; // 2024-06-01T00:00+03:00
     let to = 1_735_678_800; // 2025-01-01T00:00+03:00
     let want = tally(Resolution::Eight, |lat, lon, s, t| {
-        (49.05..=49.2).contains(&lon) && (55.72..=55.85).contains(&lat) && s != "housing" && t >= from && t < to
+        (49.05..=49.2).contains(&lon)
+            && (55.72..=55.85).contains(&lat)
+            && s != "housing"
+            && t >= from
+            && t < to
     });
     assert!(!want.is_empty());
     assert_eq!(from_features(&v), want);
@@ -101,7 +120,10 @@ async fn dominant_sector_and_geometry() {
         let p = &f["properties"];
         let by = p["by_sector"].as_object().expect("by");
         let max = by.values().filter_map(Value::as_u64).max().expect("max");
-        assert_eq!(by[p["sector"].as_str().expect("sector")].as_u64(), Some(max));
+        assert_eq!(
+            by[p["sector"].as_str().expect("sector")].as_u64(),
+            Some(max)
+        );
         assert_eq!(f["geometry"]["type"], "Polygon");
         let ring = f["geometry"]["coordinates"][0].as_array().expect("ring");
         assert_eq!(ring.len(), 7, "a closed hexagon");
@@ -112,14 +134,30 @@ async fn dominant_sector_and_geometry() {
 #[tokio::test]
 async fn aggregate_rows_by_month_match_and_csv_agrees() {
     let app = loaded().await;
-    let (s, v) = app.get("/api/v1/aggregate?res=6&period=month&sector=roads").await;
+    let (s, v) = app
+        .get("/api/v1/aggregate?res=6&period=month&sector=roads")
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let rows = v.as_array().expect("rows");
-    let total: u64 = rows.iter().map(|r| r["count"].as_u64().expect("count")).sum();
+    let total: u64 = rows
+        .iter()
+        .map(|r| r["count"].as_u64().expect("count"))
+        .sum();
     assert_eq!(total, 1_000);
     assert!(rows.iter().all(|r| r["sector"] == "roads"));
-    assert!(rows.iter().all(|r| r["period_start"].as_str().is_some_and(|p| p.ends_with("-01T00:00:00+03:00"))));
-    let (s, csv) = app.raw("GET", "/api/v1/aggregate?res=6&period=month&sector=roads&format=csv", "", Vec::new()).await;
+    assert!(rows.iter().all(|r| {
+        r["period_start"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("-01T00:00:00+03:00"))
+    }));
+    let (s, csv) = app
+        .raw(
+            "GET",
+            "/api/v1/aggregate?res=6&period=month&sector=roads&format=csv",
+            "",
+            Vec::new(),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     let text = String::from_utf8(csv).expect("utf8");
     let mut lines = text.lines();
@@ -135,14 +173,27 @@ async fn late_evening_utc_counts_for_the_next_moscow_day() {
         appeal(2, "roads", 55.79, 49.12, "2025-03-01T20:59:59Z"),
     ]);
     app.post_json("/api/v1/appeals", &batch).await;
-    let (_, v) = app.get("/api/v1/aggregate?res=5&period=day&from=2025-03-01&to=2025-03-03").await;
+    let (_, v) = app
+        .get("/api/v1/aggregate?res=5&period=day&from=2025-03-01&to=2025-03-03")
+        .await;
     let days: Vec<(&str, u64)> = v
         .as_array()
         .expect("rows")
         .iter()
-        .map(|r| (r["period_start"].as_str().expect("p"), r["count"].as_u64().expect("n")))
+        .map(|r| {
+            (
+                r["period_start"].as_str().expect("p"),
+                r["count"].as_u64().expect("n"),
+            )
+        })
         .collect();
-    assert_eq!(days, [("2025-03-01T00:00:00+03:00", 1), ("2025-03-02T00:00:00+03:00", 1)]);
+    assert_eq!(
+        days,
+        [
+            ("2025-03-01T00:00:00+03:00", 1),
+            ("2025-03-02T00:00:00+03:00", 1)
+        ]
+    );
 }
 
 #[tokio::test]
@@ -160,7 +211,10 @@ async fn bad_parameters_name_the_parameter() {
         ("/api/v1/hexagons?from=2025-02-01&to=2025-01-01", "to"),
         ("/api/v1/aggregate?period=decade", "period"),
         ("/api/v1/aggregate?format=xml", "format"),
-        ("/api/v1/aggregate?period=day&from=1990-01-01&to=2025-01-01", "period"),
+        (
+            "/api/v1/aggregate?period=day&from=1990-01-01&to=2025-01-01",
+            "period",
+        ),
     ];
     for (uri, field) in cases {
         let (s, v) = app.get(uri).await;
@@ -171,14 +225,25 @@ async fn bad_parameters_name_the_parameter() {
 
 #[tokio::test]
 async fn the_cell_cap_refuses_oversized_answers() {
-    let cfg = hexwatch::api::ApiConfig { max_cells: 50, ..Default::default() };
+    let cfg = hexwatch::api::ApiConfig {
+        max_cells: 50,
+        ..Default::default()
+    };
     let app = TestApp::with_config(cfg).await;
-    let batch: Vec<Value> = points().iter().enumerate().map(|(i, (lat, lon, s, t))| appeal(i, s, *lat, *lon, t)).collect();
+    let batch: Vec<Value> = points()
+        .iter()
+        .enumerate()
+        .map(|(i, (lat, lon, s, t))| appeal(i, s, *lat, *lon, t))
+        .collect();
     app.post_json("/api/v1/appeals", &json!(batch)).await;
     let (s, v) = app.get("/api/v1/hexagons?res=9").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(error_of(&v)["code"], "too_many_cells");
-    assert!(error_of(&v)["message"].as_str().is_some_and(|m| m.contains("50")));
+    assert!(
+        error_of(&v)["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("50"))
+    );
     let (s, _) = app.get("/api/v1/hexagons?res=5").await;
     assert_eq!(s, StatusCode::OK);
 }
@@ -186,23 +251,45 @@ async fn the_cell_cap_refuses_oversized_answers() {
 #[tokio::test]
 async fn serves_over_a_real_socket() {
     let app = loaded().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(hexwatch::api::run(listener, app.state.clone(), async {
         let _ = stopped.await;
     }));
     let client = reqwest::Client::new();
-    let health: Value = client.get(format!("http://{addr}/health")).send().await.expect("send").json().await.expect("json");
+    let health: Value = client
+        .get(format!("http://{addr}/health"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(health, json!({"status": "ok", "appeals": 3000}));
     let resp = client
         .post(format!("http://{addr}/api/v1/appeals"))
-        .json(&json!([appeal(99_999, "roads", 55.8, 49.1, "2025-01-01T00:00:00Z")]))
+        .json(&json!([appeal(
+            99_999,
+            "roads",
+            55.8,
+            49.1,
+            "2025-01-01T00:00:00Z"
+        )]))
         .send()
         .await
         .expect("post");
     assert_eq!(resp.status(), 200);
-    let sectors: Value = client.get(format!("http://{addr}/api/v1/sectors")).send().await.expect("send").json().await.expect("json");
+    let sectors: Value = client
+        .get(format!("http://{addr}/api/v1/sectors"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(sectors.as_array().map(Vec::len), Some(11));
     assert_eq!(sectors[1]["code"], "roads");
     assert_eq!(sectors[1]["name_ru"], "Дорожное хозяйство");

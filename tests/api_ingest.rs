@@ -16,13 +16,22 @@ async fn count(app: &TestApp) -> u64 {
 #[tokio::test]
 async fn resending_is_idempotent_and_status_changes_update() {
     let app = TestApp::new().await;
-    let batch = json!([appeal(1, "roads", 55.79, 49.12, T), appeal(2, "housing", 55.8, 49.1, T)]);
+    let batch = json!([
+        appeal(1, "roads", 55.79, 49.12, T),
+        appeal(2, "housing", 55.8, 49.1, T)
+    ]);
     let (s, v) = app.post_json("/api/v1/appeals", &batch).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v, json!({"accepted": 2, "updated": 0, "duplicates": 0, "rejected": []}));
+    assert_eq!(
+        v,
+        json!({"accepted": 2, "updated": 0, "duplicates": 0, "rejected": []})
+    );
 
     let (_, v) = app.post_json("/api/v1/appeals", &batch).await;
-    assert_eq!(v, json!({"accepted": 0, "updated": 0, "duplicates": 2, "rejected": []}));
+    assert_eq!(
+        v,
+        json!({"accepted": 0, "updated": 0, "duplicates": 2, "rejected": []})
+    );
 
     let mut changed = appeal(1, "roads", 55.79, 49.12, T);
     changed["status"] = json!("resolved");
@@ -30,7 +39,10 @@ async fn resending_is_idempotent_and_status_changes_update() {
     let (_, v) = app.post_json("/api/v1/appeals", &json!([changed])).await;
     assert_eq!(v["updated"], 1);
     assert_eq!(count(&app).await, 2);
-    assert_eq!(app.get("/health").await.1, json!({"status": "ok", "appeals": 2}));
+    assert_eq!(
+        app.get("/health").await.1,
+        json!({"status": "ok", "appeals": 2})
+    );
 
     // The index carries the new state: one resolved appeal.
     let data = app.state.engine.index.read();
@@ -49,9 +61,16 @@ async fn a_batch_repeating_one_appeal_stores_it_once_with_its_last_state() {
     let app = TestApp::new().await;
     let mut second = appeal(7, "roads", 55.79, 49.12, T);
     second["status"] = json!("in_progress");
-    let batch = json!([appeal(7, "roads", 55.79, 49.12, T), second, appeal(7, "roads", 55.79, 49.12, T)]);
+    let batch = json!([
+        appeal(7, "roads", 55.79, 49.12, T),
+        second,
+        appeal(7, "roads", 55.79, 49.12, T)
+    ]);
     let (_, v) = app.post_json("/api/v1/appeals", &batch).await;
-    assert_eq!(v, json!({"accepted": 1, "updated": 2, "duplicates": 0, "rejected": []}));
+    assert_eq!(
+        v,
+        json!({"accepted": 1, "updated": 2, "duplicates": 0, "rejected": []})
+    );
     assert_eq!(count(&app).await, 1);
 }
 
@@ -60,12 +79,19 @@ async fn one_bad_record_rejects_the_batch_and_writes_nothing() {
     let app = TestApp::new().await;
     let mut bad = appeal(2, "bogus", 95.0, 49.1, T);
     bad["created_at"] = json!("2025-03-01 09:30");
-    let batch = json!([appeal(1, "roads", 55.79, 49.12, T), bad, appeal(3, "roads", 55.0, 49.0, T)]);
+    let batch = json!([
+        appeal(1, "roads", 55.79, 49.12, T),
+        bad,
+        appeal(3, "roads", 55.0, 49.0, T)
+    ]);
     let (s, v) = app.post_json("/api/v1/appeals", &batch).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(error_of(&v)["code"], "invalid_records");
     let rejected = v["rejected"].as_array().expect("rejected list");
-    let fields: Vec<&str> = rejected.iter().map(|e| e["field"].as_str().unwrap_or("")).collect();
+    let fields: Vec<&str> = rejected
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or(""))
+        .collect();
     assert_eq!(fields, ["sector", "lat", "created_at"]);
     assert!(rejected.iter().all(|e| e["index"] == 1));
     assert_eq!(count(&app).await, 0);
@@ -95,7 +121,11 @@ async fn every_validation_rule_names_its_field() {
         ("lon", json!([1]), "number"),
         ("created_at", json!("yesterday"), "RFC 3339"),
         ("created_at", json!("2025-03-01T09:30:00"), "offset"),
-        ("resolved_at", json!("2025-02-01T00:00:00Z"), "before created_at"),
+        (
+            "resolved_at",
+            json!("2025-02-01T00:00:00Z"),
+            "before created_at",
+        ),
         ("status", json!("done"), "unknown status"),
         ("category", json!("x".repeat(257)), "longer than"),
         ("text", json!("я".repeat(10_001)), "longer than"),
@@ -107,7 +137,10 @@ async fn every_validation_rule_names_its_field() {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {v}");
         let first = &v["rejected"][0];
         assert_eq!(first["field"], field, "{v}");
-        assert!(first["message"].as_str().unwrap_or("").contains(needle), "{field}: {v}");
+        assert!(
+            first["message"].as_str().unwrap_or("").contains(needle),
+            "{field}: {v}"
+        );
     }
     assert_eq!(count(&app).await, 0);
 }
@@ -119,11 +152,25 @@ async fn csv_with_bom_crlf_and_quotes_and_line_numbers() {
                vk,1,roads,55.79,49.12,2025-03-01T09:30:00+03:00,\"Казань, ул. \"\"Баумана\"\", 1\"\r\n\
                vk,2,roads,55.80,49.13,2025-03-01T09:31:00+03:00,\r\n\
                vk,3,roads,555,49.13,2025-03-01T09:31:00+03:00,\r\n";
-    let (s, v) = app.json("POST", "/api/v1/appeals", "text/csv", csv.as_bytes().to_vec()).await;
+    let (s, v) = app
+        .json(
+            "POST",
+            "/api/v1/appeals",
+            "text/csv",
+            csv.as_bytes().to_vec(),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["rejected"][0]["line"], 4);
     assert_eq!(v["rejected"][0]["field"], "lat");
-    let (s, v) = app.json("POST", "/api/v1/appeals?partial=true", "text/csv; charset=utf-8", csv.as_bytes().to_vec()).await;
+    let (s, v) = app
+        .json(
+            "POST",
+            "/api/v1/appeals?partial=true",
+            "text/csv; charset=utf-8",
+            csv.as_bytes().to_vec(),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["accepted"], 2);
 }
@@ -137,36 +184,87 @@ async fn geojson_and_ndjson_bodies() {
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-179.99, 65.0]},
          "properties": {"source": "gosuslugi", "external_id": "b", "sector": "ecology", "created_at": T}}
     ]});
-    let (s, v) = app.json("POST", "/api/v1/appeals", "application/geo+json", serde_json::to_vec(&fc).expect("json")).await;
-    assert_eq!((s, v["accepted"].clone()), (StatusCode::OK, json!(2)), "{v}");
+    let (s, v) = app
+        .json(
+            "POST",
+            "/api/v1/appeals",
+            "application/geo+json",
+            serde_json::to_vec(&fc).expect("json"),
+        )
+        .await;
+    assert_eq!(
+        (s, v["accepted"].clone()),
+        (StatusCode::OK, json!(2)),
+        "{v}"
+    );
     let nd = format!(
         "{}\n\n{}\n",
         appeal(10, "roads", 55.0, 49.0, T),
         appeal(11, "roads", 55.0, 49.0, T)
     );
-    let (s, v) = app.json("POST", "/api/v1/appeals", "application/x-ndjson", nd.into_bytes()).await;
-    assert_eq!((s, v["accepted"].clone()), (StatusCode::OK, json!(2)), "{v}");
+    let (s, v) = app
+        .json(
+            "POST",
+            "/api/v1/appeals",
+            "application/x-ndjson",
+            nd.into_bytes(),
+        )
+        .await;
+    assert_eq!(
+        (s, v["accepted"].clone()),
+        (StatusCode::OK, json!(2)),
+        "{v}"
+    );
 }
 
 #[tokio::test]
 async fn malformed_bodies_and_wrong_types_are_refused_clearly() {
     let app = TestApp::new().await;
-    let (s, v) = app.json("POST", "/api/v1/appeals", "application/json", b"[{\"source\":".to_vec()).await;
+    let (s, v) = app
+        .json(
+            "POST",
+            "/api/v1/appeals",
+            "application/json",
+            b"[{\"source\":".to_vec(),
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(error_of(&v)["code"], "malformed_body");
-    let (s, v) = app.json("POST", "/api/v1/appeals", "application/json", b"{\"a\":1}".to_vec()).await;
+    let (s, v) = app
+        .json(
+            "POST",
+            "/api/v1/appeals",
+            "application/json",
+            b"{\"a\":1}".to_vec(),
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
-    let (s, v) = app.json("POST", "/api/v1/appeals", "application/xml", b"<a/>".to_vec()).await;
+    let (s, v) = app
+        .json(
+            "POST",
+            "/api/v1/appeals",
+            "application/xml",
+            b"<a/>".to_vec(),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(error_of(&v)["field"], "Content-Type");
-    let (s, v) = app.post_json("/api/v1/appeals?partial=maybe", &json!([])).await;
-    assert_eq!((s, error_of(&v)["field"].clone()), (StatusCode::BAD_REQUEST, json!("partial")));
+    let (s, v) = app
+        .post_json("/api/v1/appeals?partial=maybe", &json!([]))
+        .await;
+    assert_eq!(
+        (s, error_of(&v)["field"].clone()),
+        (StatusCode::BAD_REQUEST, json!("partial"))
+    );
     assert_eq!(count(&app).await, 0);
 }
 
 #[tokio::test]
 async fn bodies_over_the_limit_get_413_and_nothing_is_written() {
-    let cfg = hexwatch::api::ApiConfig { max_body_bytes: 2_000, ..Default::default() };
+    let cfg = hexwatch::api::ApiConfig {
+        max_body_bytes: 2_000,
+        ..Default::default()
+    };
     let app = TestApp::with_config(cfg).await;
     let batch: Vec<Value> = (0..50).map(|i| appeal(i, "roads", 55.0, 49.0, T)).collect();
     let (s, v) = app.post_json("/api/v1/appeals", &json!(batch)).await;
@@ -178,11 +276,15 @@ async fn bodies_over_the_limit_get_413_and_nothing_is_written() {
 #[tokio::test]
 async fn writes_survive_a_restart_through_the_snapshot_and_the_database() {
     let app = TestApp::new().await;
-    let batch: Vec<Value> = (0..100).map(|i| appeal(i, "roads", 55.0 + i as f64 * 1e-3, 49.0, T)).collect();
+    let batch: Vec<Value> = (0..100)
+        .map(|i| appeal(i, "roads", 55.0 + i as f64 * 1e-3, 49.0, T))
+        .collect();
     app.post_json("/api/v1/appeals", &json!(batch)).await;
     app.state.engine.save_snapshot().await;
     // Written after the snapshot: must come back from the database on restart.
-    let more: Vec<Value> = (100..130).map(|i| appeal(i, "housing", 55.0, 49.0 + i as f64 * 1e-3, T)).collect();
+    let more: Vec<Value> = (100..130)
+        .map(|i| appeal(i, "housing", 55.0, 49.0 + i as f64 * 1e-3, T))
+        .collect();
     app.post_json("/api/v1/appeals", &json!(more)).await;
     let mut changed = appeal(5, "roads", 55.005, 49.0, T);
     changed["status"] = json!("rejected");
@@ -192,7 +294,9 @@ async fn writes_survive_a_restart_through_the_snapshot_and_the_database() {
     let before = {
         let d = app.state.engine.index.read();
         let mut rows = Vec::new();
-        d.visit(&Default::default(), |c, i, _| rows.push((c.id[i], c.cell[i], c.status[i], c.resolve[i])));
+        d.visit(&Default::default(), |c, i, _| {
+            rows.push((c.id[i], c.cell[i], c.status[i], c.resolve[i]))
+        });
         rows.sort_unstable();
         rows
     };
@@ -200,7 +304,9 @@ async fn writes_survive_a_restart_through_the_snapshot_and_the_database() {
     let reopened = hexwatch::engine::Engine::open(&url).await.expect("reopen");
     let d = reopened.index.read();
     let mut after = Vec::new();
-    d.visit(&Default::default(), |c, i, _| after.push((c.id[i], c.cell[i], c.status[i], c.resolve[i])));
+    d.visit(&Default::default(), |c, i, _| {
+        after.push((c.id[i], c.cell[i], c.status[i], c.resolve[i]))
+    });
     after.sort_unstable();
     assert_eq!(after.len(), 130);
     assert_eq!(after, before);

@@ -31,16 +31,18 @@ fn start(db: &str) -> (Child, String) {
 }
 
 fn batch(from: usize, n: usize) -> Value {
-    json!((from..from + n)
-        .map(|i| json!({
-            "source": "phone",
-            "external_id": format!("crash-{i}"),
-            "sector": "housing",
-            "lat": 55.75 + (i % 1000) as f64 * 1e-4,
-            "lon": 49.10 + (i / 1000) as f64 * 1e-4,
-            "created_at": "2025-01-15T10:00:00+03:00",
-        }))
-        .collect::<Vec<_>>())
+    json!(
+        (from..from + n)
+            .map(|i| json!({
+                "source": "phone",
+                "external_id": format!("crash-{i}"),
+                "sector": "housing",
+                "lat": 55.75 + (i % 1000) as f64 * 1e-4,
+                "lon": 49.10 + (i / 1000) as f64 * 1e-4,
+                "created_at": "2025-01-15T10:00:00+03:00",
+            }))
+            .collect::<Vec<_>>()
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,18 +77,34 @@ async fn acknowledged_appeals_survive_sigkill() {
     for w in writers {
         acked.extend(w.await.expect("writer"));
     }
-    assert!(acked.len() >= 400, "the writers got {} acknowledgements before the kill", acked.len());
+    assert!(
+        acked.len() >= 400,
+        "the writers got {} acknowledgements before the kill",
+        acked.len()
+    );
 
     let (mut child, addr) = start(&db);
-    let health: Value = client.get(format!("http://{addr}/health")).send().await.expect("health").json().await.expect("json");
-    let pool = sqlx::SqlitePool::connect(&db).await.expect("db");
-    let stored: HashSet<String> = sqlx::query_scalar::<_, String>("SELECT external_id FROM appeals")
-        .fetch_all(&pool)
+    let health: Value = client
+        .get(format!("http://{addr}/health"))
+        .send()
         .await
-        .expect("ids")
-        .into_iter()
+        .expect("health")
+        .json()
+        .await
+        .expect("json");
+    let pool = sqlx::SqlitePool::connect(&db).await.expect("db");
+    let stored: HashSet<String> =
+        sqlx::query_scalar::<_, String>("SELECT external_id FROM appeals")
+            .fetch_all(&pool)
+            .await
+            .expect("ids")
+            .into_iter()
+            .collect();
+    let missing: Vec<_> = acked
+        .iter()
+        .filter(|i| !stored.contains(&format!("crash-{i}")))
+        .take(5)
         .collect();
-    let missing: Vec<_> = acked.iter().filter(|i| !stored.contains(&format!("crash-{i}"))).take(5).collect();
     assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
     // Batches are all-or-nothing: whatever was stored is whole batches of 200.
     assert_eq!(stored.len() % 200, 0);

@@ -20,7 +20,11 @@ pub struct CellCount {
 
 impl CellCount {
     fn new(cell: u64) -> Self {
-        CellCount { cell, total: 0, by_sector: Vec::new() }
+        CellCount {
+            cell,
+            total: 0,
+            by_sector: Vec::new(),
+        }
     }
 
     fn add(&mut self, sector: u8, n: u32) {
@@ -47,9 +51,16 @@ impl CellCount {
 }
 
 /// Counts appeals passing `filter` per cell at resolution `res`, ordered by cell.
-pub fn count_cells(data: &Data, filter: &Filter, res: u8, cap: usize) -> Result<Vec<CellCount>, AggError> {
+pub fn count_cells(
+    data: &Data,
+    filter: &Filter,
+    res: u8,
+    cap: usize,
+) -> Result<Vec<CellCount>, AggError> {
     let ranges = data.base_ranges(filter);
-    let parts = run_parts(data, &ranges, res, |piece| count_base(data, piece, filter, res, cap));
+    let parts = run_parts(data, &ranges, res, |piece| {
+        count_base(data, piece, filter, res, cap)
+    });
     let mut out: Vec<CellCount> = Vec::new();
     for part in parts {
         let mut part = part?.into_iter();
@@ -68,7 +79,10 @@ pub fn count_cells(data: &Data, filter: &Filter, res: u8, cap: usize) -> Result<
     let mut delta: HashMap<u64, CellCount> = HashMap::new();
     data.delta.visit(filter, |c, i| {
         let p = parent_raw(c.cell[i], res);
-        delta.entry(p).or_insert_with(|| CellCount::new(p)).add(c.sector[i], 1);
+        delta
+            .entry(p)
+            .or_insert_with(|| CellCount::new(p))
+            .add(c.sector[i], 1);
     });
     for (cell, d) in delta {
         match out.binary_search_by_key(&cell, |c| c.cell) {
@@ -84,27 +98,34 @@ pub fn count_cells(data: &Data, filter: &Filter, res: u8, cap: usize) -> Result<
 
 /// Counts the base rows of `ranges`: rows come in cell order, so each parent
 /// is one run and sectors are tallied in a fixed array, no hashing.
-fn count_base(data: &Data, ranges: &[(usize, usize)], filter: &Filter, res: u8, cap: usize) -> Result<Vec<CellCount>, AggError> {
+fn count_base(
+    data: &Data,
+    ranges: &[(usize, usize)],
+    filter: &Filter,
+    res: u8,
+    cap: usize,
+) -> Result<Vec<CellCount>, AggError> {
     let mut out: Vec<CellCount> = Vec::new();
     let mut tally = [0u32; 256];
     let mut touched: Vec<u8> = Vec::with_capacity(16);
     let mut run_key = u64::MAX;
     let mut run_cell = 0u64;
     let mut too_many = false;
-    let flush = |out: &mut Vec<CellCount>, tally: &mut [u32; 256], touched: &mut Vec<u8>, cell: u64| {
-        if touched.is_empty() {
-            return;
-        }
-        let mut c = CellCount::new(cell);
-        touched.sort_unstable();
-        for &s in touched.iter() {
-            c.total += tally[usize::from(s)];
-            c.by_sector.push((s, tally[usize::from(s)]));
-            tally[usize::from(s)] = 0;
-        }
-        touched.clear();
-        out.push(c);
-    };
+    let flush =
+        |out: &mut Vec<CellCount>, tally: &mut [u32; 256], touched: &mut Vec<u8>, cell: u64| {
+            if touched.is_empty() {
+                return;
+            }
+            let mut c = CellCount::new(cell);
+            touched.sort_unstable();
+            for &s in touched.iter() {
+                c.total += tally[usize::from(s)];
+                c.by_sector.push((s, tally[usize::from(s)]));
+                tally[usize::from(s)] = 0;
+            }
+            touched.clear();
+            out.push(c);
+        };
     data.scan_base(ranges, filter, |c, i| {
         if too_many {
             return;

@@ -19,14 +19,19 @@ pub fn run_parts<T: Send>(
 ) -> Vec<T> {
     let rows: usize = ranges.iter().map(|(a, b)| b - a).sum();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let parts = cores.min(rows / ROWS_PER_THREAD.load(Ordering::Relaxed).max(1)).max(1);
+    let parts = cores
+        .min(rows / ROWS_PER_THREAD.load(Ordering::Relaxed).max(1))
+        .max(1);
     let pieces = data.split_ranges(ranges, res, parts);
     if pieces.len() <= 1 {
         return vec![work(ranges)];
     }
     std::thread::scope(|s| {
         let work = &work;
-        let handles: Vec<_> = pieces[1..].iter().map(|p| s.spawn(move || work(p))).collect();
+        let handles: Vec<_> = pieces[1..]
+            .iter()
+            .map(|p| s.spawn(move || work(p)))
+            .collect();
         let mut out = vec![work(&pieces[0])];
         for h in handles {
             match h.join() {

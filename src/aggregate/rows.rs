@@ -21,9 +21,17 @@ pub struct AggRow {
 
 /// Counts appeals per (cell, period, sector); rows ordered by that key.
 /// Appeals outside the periods' span are ignored.
-pub fn aggregate_rows(data: &Data, filter: &Filter, res: u8, periods: &Periods, cap: usize) -> Result<Vec<AggRow>, AggError> {
+pub fn aggregate_rows(
+    data: &Data,
+    filter: &Filter,
+    res: u8,
+    periods: &Periods,
+    cap: usize,
+) -> Result<Vec<AggRow>, AggError> {
     let ranges = data.base_ranges(filter);
-    let parts = run_parts(data, &ranges, res, |piece| rows_base(data, piece, filter, res, periods, cap));
+    let parts = run_parts(data, &ranges, res, |piece| {
+        rows_base(data, piece, filter, res, periods, cap)
+    });
     let mut out: Vec<AggRow> = Vec::new();
     let mut seams = false;
     for part in parts {
@@ -36,14 +44,20 @@ pub fn aggregate_rows(data: &Data, filter: &Filter, res: u8, periods: &Periods, 
     }
     data.delta.visit(filter, |c, i| {
         if let Some(p) = periods.index_of(c.created[i]) {
-            out.push(AggRow { cell: parent_raw(c.cell[i], res), period: p, sector: c.sector[i], count: 1 });
+            out.push(AggRow {
+                cell: parent_raw(c.cell[i], res),
+                period: p,
+                sector: c.sector[i],
+                count: 1,
+            });
             seams = true;
         }
     });
     if seams {
         out.sort_unstable_by_key(|r| (r.cell, r.period, r.sector));
         out.dedup_by(|later, first| {
-            let same = (later.cell, later.period, later.sector) == (first.cell, first.period, first.sector);
+            let same = (later.cell, later.period, later.sector)
+                == (first.cell, first.period, first.sector);
             if same {
                 first.count += later.count;
             }
@@ -72,7 +86,12 @@ fn rows_base(
     let flush = |out: &mut Vec<AggRow>, run: &mut Vec<(u32, u8)>, cell: u64| {
         run.sort_unstable();
         for chunk in run.chunk_by(|a, b| a == b) {
-            out.push(AggRow { cell, period: chunk[0].0, sector: chunk[0].1, count: chunk.len() as u32 });
+            out.push(AggRow {
+                cell,
+                period: chunk[0].0,
+                sector: chunk[0].1,
+                count: chunk.len() as u32,
+            });
         }
         run.clear();
     };
@@ -80,7 +99,9 @@ fn rows_base(
         if too_many {
             return;
         }
-        let Some(p) = periods.index_of(c.created[i]) else { return };
+        let Some(p) = periods.index_of(c.created[i]) else {
+            return;
+        };
         let key = group_key(c.cell[i], res);
         if key != run_key {
             flush(&mut out, &mut run, run_cell);

@@ -20,7 +20,10 @@ fn rows(n: usize) -> Vec<IndexRow> {
                 1 => (rng.random_range(55.5..56.0), rng.random_range(37.3..37.9)),
                 _ => {
                     let x: f64 = rng.random_range(178.0..182.0);
-                    (rng.random_range(64.0..66.0), if x > 180.0 { x - 360.0 } else { x })
+                    (
+                        rng.random_range(64.0..66.0),
+                        if x > 180.0 { x - 360.0 } else { x },
+                    )
                 }
             };
             IndexRow {
@@ -48,14 +51,23 @@ fn tally(rows: &[IndexRow], f: &Filter, res: u8) -> BTreeMap<u64, BTreeMap<u8, u
         {
             continue;
         }
-        let p = CellIndex::try_from(row.cell).expect("cell").parent(r).expect("parent");
-        *out.entry(u64::from(p)).or_default().entry(row.sector).or_default() += 1;
+        let p = CellIndex::try_from(row.cell)
+            .expect("cell")
+            .parent(r)
+            .expect("parent");
+        *out.entry(u64::from(p))
+            .or_default()
+            .entry(row.sector)
+            .or_default() += 1;
     }
     out
 }
 
 fn as_map(counts: &[CellCount]) -> BTreeMap<u64, BTreeMap<u8, u32>> {
-    counts.iter().map(|c| (c.cell, c.by_sector.iter().copied().collect())).collect()
+    counts
+        .iter()
+        .map(|c| (c.cell, c.by_sector.iter().copied().collect()))
+        .collect()
 }
 
 #[test]
@@ -65,17 +77,44 @@ fn counts_match_a_direct_tally_on_one_and_many_threads() {
     data.apply(&all[27_000..], 2);
     let filters = [
         Filter::default(),
-        Filter { bbox: Some(BBox { min_lon: 48.9, min_lat: 55.65, max_lon: 49.3, max_lat: 55.95 }), ..Filter::default() },
-        Filter { bbox: Some(BBox { min_lon: 179.0, min_lat: 64.2, max_lon: -179.0, max_lat: 65.8 }), from: Some(1_720_000_000), ..Filter::default() },
+        Filter {
+            bbox: Some(BBox {
+                min_lon: 48.9,
+                min_lat: 55.65,
+                max_lon: 49.3,
+                max_lat: 55.95,
+            }),
+            ..Filter::default()
+        },
+        Filter {
+            bbox: Some(BBox {
+                min_lon: 179.0,
+                min_lat: 64.2,
+                max_lon: -179.0,
+                max_lat: 65.8,
+            }),
+            from: Some(1_720_000_000),
+            ..Filter::default()
+        },
     ];
     for per_thread in [usize::MAX, 1_000] {
         ROWS_PER_THREAD.store(per_thread, Ordering::Relaxed);
         for f in &filters {
             for res in [0u8, 3, 5, 7, 9] {
                 let got = count_cells(&data, f, res, usize::MAX).expect("counts");
-                assert!(got.windows(2).all(|w| w[0].cell < w[1].cell), "sorted and unique");
-                assert!(got.iter().all(|c| c.total == c.by_sector.iter().map(|s| s.1).sum::<u32>()));
-                assert_eq!(as_map(&got), tally(&all, f, res), "res {res} {f:?} per_thread {per_thread}");
+                assert!(
+                    got.windows(2).all(|w| w[0].cell < w[1].cell),
+                    "sorted and unique"
+                );
+                assert!(
+                    got.iter()
+                        .all(|c| c.total == c.by_sector.iter().map(|s| s.1).sum::<u32>())
+                );
+                assert_eq!(
+                    as_map(&got),
+                    tally(&all, f, res),
+                    "res {res} {f:?} per_thread {per_thread}"
+                );
             }
         }
     }
@@ -88,16 +127,35 @@ fn rows_sum_to_the_cell_counts_and_respect_the_cap() {
     let data = Data::from_rows(all, 1);
     ROWS_PER_THREAD.store(500, Ordering::Relaxed);
     let f = Filter::default();
-    let periods = Periods::covering(Period::Quarter, chrono_tz::Europe::Moscow, 1_690_000_000, 1_770_000_000).expect("p");
+    let periods = Periods::covering(
+        Period::Quarter,
+        chrono_tz::Europe::Moscow,
+        1_690_000_000,
+        1_770_000_000,
+    )
+    .expect("p");
     let rows = aggregate_rows(&data, &f, 4, &periods, usize::MAX).expect("rows");
-    assert!(rows.windows(2).all(|w| (w[0].cell, w[0].period, w[0].sector) < (w[1].cell, w[1].period, w[1].sector)));
+    assert!(
+        rows.windows(2)
+            .all(|w| (w[0].cell, w[0].period, w[0].sector) < (w[1].cell, w[1].period, w[1].sector))
+    );
     let mut per_cell: BTreeMap<u64, BTreeMap<u8, u32>> = BTreeMap::new();
     for r in &rows {
-        *per_cell.entry(r.cell).or_default().entry(r.sector).or_default() += r.count;
+        *per_cell
+            .entry(r.cell)
+            .or_default()
+            .entry(r.sector)
+            .or_default() += r.count;
     }
-    assert_eq!(per_cell, as_map(&count_cells(&data, &f, 4, usize::MAX).expect("counts")));
+    assert_eq!(
+        per_cell,
+        as_map(&count_cells(&data, &f, 4, usize::MAX).expect("counts"))
+    );
     let n_cells = per_cell.len();
-    assert_eq!(count_cells(&data, &f, 4, n_cells - 1), Err(AggError::TooManyCells { cap: n_cells - 1 }));
+    assert_eq!(
+        count_cells(&data, &f, 4, n_cells - 1),
+        Err(AggError::TooManyCells { cap: n_cells - 1 })
+    );
     assert!(aggregate_rows(&data, &f, 9, &periods, 100).is_err());
     ROWS_PER_THREAD.store(400_000, Ordering::Relaxed);
 }

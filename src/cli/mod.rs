@@ -35,11 +35,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// The generator options for CLI arguments.
 pub fn generate_options(args: &GenerateArgs) -> anyhow::Result<GenerateOptions> {
-    let scenario = match args.scenario.as_str() {
-        "city" => Scenario::City,
-        "country" => Scenario::Country,
-        other => anyhow::bail!("unknown scenario {other:?} (city or country)"),
-    };
+    let scenario: Scenario = args.scenario.parse()?;
     let end = args
         .end
         .and_hms_opt(23, 59, 59)
@@ -64,12 +60,11 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     })
     .await??;
     bar.finish_and_clear();
-    let truth_path = args.truth.clone().unwrap_or_else(|| {
-        let mut p = args.out.clone().into_os_string();
-        p.push(".truth.json");
-        p.into()
-    });
-    std::fs::write(&truth_path, serde_json::to_vec_pretty(&truth)?)?;
+    let truth_path = args
+        .truth
+        .clone()
+        .unwrap_or_else(|| crate::generate::default_truth_path(&args.out));
+    truth.write(&truth_path)?;
     tracing::info!(out = %args.out.display(), truth = %truth_path.display(), appeals = args.appeals, "generated");
     Ok(())
 }

@@ -122,7 +122,12 @@ impl Data {
     }
 
     /// Calls `f` for the base rows of `ranges` that pass the filter, in order.
-    pub fn scan_base(&self, ranges: &[(usize, usize)], filter: &Filter, mut f: impl FnMut(&Columns, usize)) {
+    pub fn scan_base(
+        &self,
+        ranges: &[(usize, usize)],
+        filter: &Filter,
+        mut f: impl FnMut(&Columns, usize),
+    ) {
         let base = &self.base;
         let fixed = filter.bbox.map(|b| b.fixed());
         for &(lo, hi) in ranges {
@@ -140,7 +145,12 @@ impl Data {
     /// Splits base ranges into up to `parts` pieces of similar size, each cut
     /// where the parent cell at `res` changes, so per-piece results of a
     /// cell-ordered binning concatenate without overlap.
-    pub fn split_ranges(&self, ranges: &[(usize, usize)], res: u8, parts: usize) -> Vec<Vec<(usize, usize)>> {
+    pub fn split_ranges(
+        &self,
+        ranges: &[(usize, usize)],
+        res: u8,
+        parts: usize,
+    ) -> Vec<Vec<(usize, usize)>> {
         let total: usize = ranges.iter().map(|(a, b)| b - a).sum();
         if parts <= 1 || total < parts {
             return vec![ranges.to_vec()];

@@ -190,7 +190,15 @@ fn snapshot_round_trips_and_refuses_other_databases() {
 #[test]
 fn split_ranges_cover_the_same_rows_and_cut_between_parents() {
     let data = Data::from_rows(random_rows(5_000, 3), 1);
-    let f = Filter { bbox: Some(BBox { min_lon: 48.9, min_lat: 55.65, max_lon: 49.3, max_lat: 55.95 }), ..Filter::default() };
+    let f = Filter {
+        bbox: Some(BBox {
+            min_lon: 48.9,
+            min_lat: 55.65,
+            max_lon: 49.3,
+            max_lat: 55.95,
+        }),
+        ..Filter::default()
+    };
     for ranges in [data.base_ranges(&Filter::default()), data.base_ranges(&f)] {
         let rows: Vec<usize> = ranges.iter().flat_map(|&(a, b)| a..b).collect();
         for (res, parts) in [(5u8, 2usize), (9, 3), (12, 7)] {

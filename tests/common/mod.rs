@@ -6,9 +6,9 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
 use hexwatch::api::{ApiConfig, AppState, app};
 use hexwatch::engine::Engine;
+use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -29,7 +29,10 @@ impl TestApp {
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let engine = Engine::open(&url).await.expect("open");
         TestApp {
-            state: AppState { engine: Arc::new(engine), cfg: Arc::new(cfg) },
+            state: AppState {
+                engine: Arc::new(engine),
+                cfg: Arc::new(cfg),
+            },
             dir,
         }
     }
@@ -43,7 +46,13 @@ impl TestApp {
     }
 
     /// Sends a request and returns the status and the body bytes.
-    pub async fn raw(&self, method: &str, uri: &str, ct: &str, body: Vec<u8>) -> (StatusCode, Vec<u8>) {
+    pub async fn raw(
+        &self,
+        method: &str,
+        uri: &str,
+        ct: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, Vec<u8>) {
         let req = Request::builder()
             .method(method)
             .uri(uri)
@@ -57,10 +66,20 @@ impl TestApp {
     }
 
     /// Sends a request and parses a JSON answer.
-    pub async fn json(&self, method: &str, uri: &str, ct: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    pub async fn json(
+        &self,
+        method: &str,
+        uri: &str,
+        ct: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
         let (status, bytes) = self.raw(method, uri, ct, body).await;
-        let v = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| panic!("{uri} answered non-JSON: {}", String::from_utf8_lossy(&bytes)));
+        let v = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            panic!(
+                "{uri} answered non-JSON: {}",
+                String::from_utf8_lossy(&bytes)
+            )
+        });
         (status, v)
     }
 
@@ -69,7 +88,13 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, uri: &str, body: &Value) -> (StatusCode, Value) {
-        self.json("POST", uri, "application/json", serde_json::to_vec(body).expect("json")).await
+        self.json(
+            "POST",
+            uri,
+            "application/json",
+            serde_json::to_vec(body).expect("json"),
+        )
+        .await
     }
 }
 
@@ -90,6 +115,9 @@ pub fn appeal(id: usize, sector: &str, lat: f64, lon: f64, created: &str) -> Val
 /// The error object of an error answer, checked for the SPEC's shape.
 pub fn error_of(v: &Value) -> &Value {
     let e = &v["error"];
-    assert!(e["code"].is_string() && e["message"].is_string(), "error shape: {v}");
+    assert!(
+        e["code"].is_string() && e["message"].is_string(),
+        "error shape: {v}"
+    );
     e
 }

@@ -1,0 +1,364 @@
+//! The generator proper: spreads the appeals over the days of the span, puts
+//! each day's appeals in time order, fills in every field and streams them out.
+//!
+//! Only one day of appeal *slots* (time, source, place) is held at a time, so
+//! memory stays flat however many appeals are asked for.
+
+use super::calendar::{DAY, Span, ZONE, holiday_factor, is_day_off, to_local, weekday_factor};
+use super::categories::write_text;
+use super::cities::{KAZAN, KAZAN_BBOX, KAZAN_NAME, KAZAN_NAME_EN, RUSSIA_BBOX, RUSSIAN_CITIES};
+use super::lifecycle::{self, IN_PROGRESS, NEW, REJECTED, RESOLVED};
+use super::places::Geography;
+use super::plan::Plan;
+use super::sectors::{SECTORS, SectorTables};
+use super::sources::{IdCounter, SOURCES, SourceTables};
+use super::truth::{PlaceCount, Region, Truth};
+use super::{GenerateOptions, Record, Scenario};
+use anyhow::{Context, Result};
+use chrono::Datelike;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Binomial, Distribution};
+use std::collections::BTreeMap;
+
+/// Digital channels grow year on year; the data set shows it.
+const YEARLY_GROWTH: f64 = 1.08;
+/// Marks a slot as background rather than planted.
+const BACKGROUND: u16 = u16::MAX;
+/// Tries to move a background point out of an excluded area.
+const EXCLUSION_TRIES: usize = 16;
+
+/// One appeal-to-be: ordering by `t` first puts the day in time order; the
+/// other fields make equal times order the same way every run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Slot {
+    t: i64,
+    who: u16,
+    place: u16,
+    source: u8,
+}
+
+/// Runs a scenario, handing every record to `sink` in time order within each day.
+pub(crate) fn run(
+    opts: &GenerateOptions,
+    mut sink: impl FnMut(&Record) -> Result<()>,
+) -> Result<Truth> {
+    let span = Span::new(opts.end, opts.years)?;
+    // Separate ChaCha streams for the plan, the day counts and the records, so
+    // that one part drawing more numbers never shifts what another part draws.
+    let root = ChaCha8Rng::seed_from_u64(opts.seed);
+    let mut plan_rng = root.clone();
+    plan_rng.set_stream(1);
+    let mut days_rng = root.clone();
+    days_rng.set_stream(2);
+    let mut rng = root;
+
+    let (geo, plan) = match opts.scenario {
+        Scenario::City => (
+            Geography::kazan(),
+            Plan::kazan(&span, opts.appeals, &mut plan_rng)?,
+        ),
+        Scenario::Country => (Geography::russia(), Plan::empty()),
+    };
+    let planted = plan.total();
+    let background = (opts.appeals as u64)
+        .checked_sub(planted)
+        .context("planted appeals exceed the total")?;
+    let sectors = SectorTables::new();
+    let sources = SourceTables::new();
+    let per_day = spread(&span, &sectors, background, &mut days_rng)?;
+
+    let mut f = Filler::new(&span, &geo, plan, &sectors);
+    let mut slots: Vec<Slot> = Vec::new();
+    for (day, &count) in per_day.iter().enumerate() {
+        let date = span.date(day);
+        let day_off = is_day_off(date);
+        let t0 = span.start_of(day);
+        slots.clear();
+        for _ in 0..count {
+            let place = geo.place(&mut rng);
+            let source = sources.source(day_off, &mut rng);
+            let hour = sources.hour(source, &mut rng);
+            let t = slot_time(&span, t0, hour, place.utc_offset_h, &mut rng);
+            slots.push(Slot {
+                t,
+                who: BACKGROUND,
+                place: place.id,
+                source: source as u8,
+            });
+        }
+        for (i, e) in f.plan.emitters().iter().enumerate() {
+            for _ in 0..e.daily[day] {
+                let source = sources.source(day_off, &mut rng);
+                let hour = sources.hour(source, &mut rng);
+                let t = slot_time(&span, t0, hour, 3, &mut rng);
+                slots.push(Slot {
+                    t,
+                    who: i as u16,
+                    place: 0,
+                    source: source as u8,
+                });
+            }
+        }
+        slots.sort_unstable();
+        let month0 = date.month0() as usize;
+        for slot in &slots {
+            f.fill(slot, month0, &mut rng);
+            sink(&f.rec)?;
+        }
+    }
+    Ok(f.truth(opts, background))
+}
+
+/// Background appeals per day: proportional to the season's volume, the
+/// weekday, holidays and growth, drawn as a multinomial so they sum exactly.
+fn spread(
+    span: &Span,
+    sectors: &SectorTables,
+    total: u64,
+    rng: &mut ChaCha8Rng,
+) -> Result<Vec<u64>> {
+    let weights: Vec<f64> = (0..span.days())
+        .map(|day| {
+            let d = span.date(day);
+            sectors.volume(d.month0() as usize)
+                * weekday_factor(d.weekday())
+                * holiday_factor(d)
+                * YEARLY_GROWTH.powf(day as f64 / 365.25)
+        })
+        .collect();
+    let mut left_w: f64 = weights.iter().sum();
+    let mut left_n = total;
+    let mut out = Vec::with_capacity(weights.len());
+    for (i, &w) in weights.iter().enumerate() {
+        let k = if i + 1 == weights.len() {
+            left_n
+        } else if left_n == 0 || left_w <= 0.0 {
+            0
+        } else {
+            let p = (w / left_w).clamp(0.0, 1.0);
+            Binomial::new(left_n, p).context("day share")?.sample(rng)
+        };
+        out.push(k);
+        left_n -= k;
+        left_w -= w;
+    }
+    Ok(out)
+}
+
+/// The Unix time of an appeal made at local `hour` by someone living at
+/// `utc_offset_h`, on the Moscow day starting at `t0`, kept inside the span.
+fn slot_time(span: &Span, t0: i64, hour: u32, utc_offset_h: i32, rng: &mut ChaCha8Rng) -> i64 {
+    let local = i64::from(hour) * 3600 + rng.random_range(0..3600);
+    let t = t0 + local - i64::from(utc_offset_h - 3) * 3600;
+    if t < span.start() {
+        t + DAY
+    } else if t >= span.as_of() {
+        t - DAY
+    } else {
+        t
+    }
+}
+
+/// Fills the one reusable [`Record`] and keeps the tallies for Truth.
+struct Filler<'a> {
+    span: &'a Span,
+    geo: &'a Geography,
+    plan: Plan,
+    sectors: &'a SectorTables,
+    ids: IdCounter,
+    rec: Record,
+    spare_address: String,
+    spare_text: String,
+    by_sector: [u64; SECTORS.len()],
+    by_status: [u64; 4],
+    by_place: Vec<u64>,
+}
+
+impl<'a> Filler<'a> {
+    fn new(span: &'a Span, geo: &'a Geography, plan: Plan, sectors: &'a SectorTables) -> Self {
+        Filler {
+            span,
+            geo,
+            plan,
+            sectors,
+            ids: IdCounter::default(),
+            rec: Record {
+                source: SOURCES[0].name,
+                external_id: String::new(),
+                sector: SECTORS[0].code,
+                category: "",
+                lat: 0.0,
+                lon: 0.0,
+                created_at: 0,
+                status: NEW,
+                resolved_at: None,
+                address: None,
+                text: None,
+            },
+            spare_address: String::new(),
+            spare_text: String::new(),
+            by_sector: [0; SECTORS.len()],
+            by_status: [0; 4],
+            by_place: vec![0; geo.place_count()],
+        }
+    }
+
+    fn fill(&mut self, slot: &Slot, month0: usize, rng: &mut ChaCha8Rng) {
+        let source = usize::from(slot.source);
+        // Buffers move between the record and the spares so no row allocates.
+        let mut address = self
+            .rec
+            .address
+            .take()
+            .unwrap_or_else(|| std::mem::take(&mut self.spare_address));
+        let mut text = self
+            .rec
+            .text
+            .take()
+            .unwrap_or_else(|| std::mem::take(&mut self.spare_text));
+
+        let (sector, category, lat, lon) = if slot.who == BACKGROUND {
+            let sector = self.sectors.sector(month0, rng);
+            let category = self.sectors.category(sector, month0, rng);
+            let (mut lat, mut lon) = self.geo.point(slot.place, rng);
+            for _ in 0..EXCLUSION_TRIES {
+                if !self.plan.excluded(sector, lat, lon) {
+                    break;
+                }
+                (lat, lon) = self.geo.point(slot.place, rng);
+            }
+            self.geo.address(slot.place, rng, &mut address);
+            self.by_place[usize::from(slot.place)] += 1;
+            (sector, category, lat, lon)
+        } else {
+            let e = &self.plan.emitters()[usize::from(slot.who)];
+            let (lat, lon) = e.area.sample(rng);
+            address.clear();
+            address.push_str("г. ");
+            address.push_str(KAZAN_NAME);
+            address.push_str(", ");
+            address.push_str(e.street);
+            let house = rng.random_range(e.houses.0..=e.houses.1);
+            let flat = rng.random_range(1..=120);
+            // Writing to a String cannot fail.
+            let _ =
+                std::fmt::Write::write_fmt(&mut address, format_args!(", д. {house}, кв. {flat}"));
+            (e.sector, e.category, lat, lon)
+        };
+        let (status, resolved_at) = lifecycle::outcome(sector, slot.t, self.span.as_of(), rng);
+        let src = &SOURCES[source];
+        let with_address = rng.random::<f64>() < src.address_p;
+        let with_text = rng.random::<f64>() < src.text_p;
+        if with_text {
+            write_text(category, rng, &mut text);
+        }
+
+        self.ids.next(source, &mut self.rec.external_id);
+        self.rec.source = src.name;
+        self.rec.sector = SECTORS[sector].code;
+        self.rec.category = category.name;
+        self.rec.lat = lat;
+        self.rec.lon = lon;
+        self.rec.created_at = slot.t;
+        self.rec.status = status;
+        self.rec.resolved_at = resolved_at;
+        if with_address {
+            self.rec.address = Some(address);
+        } else {
+            self.spare_address = address;
+        }
+        if with_text {
+            self.rec.text = Some(text);
+        } else {
+            self.spare_text = text;
+        }
+        self.by_sector[sector] += 1;
+        self.by_status[status_index(status)] += 1;
+        self.plan.observe(sector, lat, lon, slot.t);
+    }
+
+    fn truth(&self, opts: &GenerateOptions, background: u64) -> Truth {
+        let by_sector = SECTORS
+            .iter()
+            .zip(self.by_sector)
+            .map(|(s, n)| (s.code.to_owned(), n))
+            .collect();
+        let by_source = SOURCES
+            .iter()
+            .zip(self.ids.issued())
+            .map(|(s, n)| (s.name.to_owned(), n))
+            .collect();
+        let by_status: BTreeMap<String, u64> = [NEW, IN_PROGRESS, RESOLVED, REJECTED]
+            .iter()
+            .zip(self.by_status)
+            .map(|(s, n)| ((*s).to_owned(), n))
+            .collect();
+        let (region, places, rural) = match opts.scenario {
+            Scenario::City => {
+                let places = KAZAN
+                    .iter()
+                    .zip(&self.by_place)
+                    .map(|(d, &appeals)| PlaceCount {
+                        name: d.name.to_owned(),
+                        name_en: d.name_en.to_owned(),
+                        lat: d.clusters[0].0,
+                        lon: d.clusters[0].1,
+                        appeals,
+                    })
+                    .collect();
+                let region = Region {
+                    name: KAZAN_NAME.to_owned(),
+                    name_en: KAZAN_NAME_EN.to_owned(),
+                    bbox: KAZAN_BBOX,
+                };
+                (region, places, 0)
+            }
+            Scenario::Country => {
+                let places = RUSSIAN_CITIES
+                    .iter()
+                    .zip(&self.by_place)
+                    .map(|(c, &appeals)| PlaceCount {
+                        name: c.name.to_owned(),
+                        name_en: c.name_en.to_owned(),
+                        lat: c.lat,
+                        lon: c.lon,
+                        appeals,
+                    })
+                    .collect();
+                let rural = self.by_place[RUSSIAN_CITIES.len()..].iter().sum();
+                let region = Region {
+                    name: "Россия".to_owned(),
+                    name_en: "Russia".to_owned(),
+                    bbox: RUSSIA_BBOX,
+                };
+                (region, places, rural)
+            }
+        };
+        Truth {
+            scenario: opts.scenario,
+            seed: opts.seed,
+            appeals: opts.appeals as u64,
+            from: to_local(self.span.start()),
+            to: to_local(self.span.as_of()),
+            time_zone: ZONE.name().to_owned(),
+            region,
+            background,
+            by_sector,
+            by_source,
+            by_status,
+            places,
+            rural,
+            planted: self.plan.truth(self.span),
+        }
+    }
+}
+
+fn status_index(status: &str) -> usize {
+    match status {
+        NEW => 0,
+        IN_PROGRESS => 1,
+        RESOLVED => 2,
+        _ => 3,
+    }
+}
