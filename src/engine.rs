@@ -4,7 +4,7 @@
 
 use crate::domain::{Appeal, Catalogue};
 use crate::index::{Data, Index, snapshot};
-use crate::store::{IndexRow, Store, StoreError, WriteResult};
+use crate::store::{Store, StoreError, WriteResult};
 use futures_util::TryStreamExt;
 use std::sync::Arc;
 use std::time::Instant;
@@ -47,15 +47,12 @@ impl Engine {
         };
         let from_snapshot = snap.is_some();
         let mut data = snap.unwrap_or_default();
-        let since = data.seq;
-        let rows: Vec<IndexRow> = store.rows_since(since).try_collect().await?;
-        let caught_up = rows.len();
-        if from_snapshot {
-            data.apply(&rows, db_seq);
-        } else {
-            data = tokio::task::spawn_blocking(move || Data::from_rows(rows, db_seq)).await?;
-        }
-        data.seq = db_seq;
+        let caught_up = catch_up(&store, &mut data, db_seq).await?;
+        data = tokio::task::spawn_blocking(move || {
+            data.set_bulk(false);
+            data
+        })
+        .await?;
         tracing::info!(
             appeals = data.len(),
             from_snapshot,
@@ -90,6 +87,14 @@ impl Engine {
         Ok(result)
     }
 
+    /// Starts or ends a bulk load (imports): the index skips its R-tree and
+    /// merges until the end, then sorts once.
+    pub async fn set_bulk(&self, on: bool) {
+        let _guard = self.write_lock.lock().await;
+        let index = self.index.clone();
+        let _ = tokio::task::spawn_blocking(move || index.set_bulk(on)).await;
+    }
+
     /// Writes the current index to its snapshot file (best effort: a missing or
     /// stale snapshot only makes the next start slower).
     pub async fn save_snapshot(&self) {
@@ -110,4 +115,31 @@ impl Engine {
             Err(e) => tracing::warn!(error = %e, "snapshot task failed"),
         }
     }
+}
+
+/// Rows applied per step while loading, and how often progress is logged.
+const LOAD_CHUNK: usize = 65_536;
+const LOG_EVERY: usize = 1_000_000;
+
+/// Streams the rows changed after `data.seq` into `data` (in bulk mode; the
+/// caller ends it), logging progress; returns how many rows were read.
+async fn catch_up(store: &Store, data: &mut Data, db_seq: u64) -> Result<usize, StoreError> {
+    data.set_bulk(true);
+    let mut rows = store.rows_since(data.seq);
+    let mut buf = Vec::with_capacity(LOAD_CHUNK);
+    let mut n = 0usize;
+    while let Some(row) = rows.try_next().await? {
+        buf.push(row);
+        if buf.len() == LOAD_CHUNK {
+            data.apply(&buf, db_seq);
+            n += buf.len();
+            buf.clear();
+            if n % LOG_EVERY < LOAD_CHUNK {
+                tracing::info!(rows = n, "loading appeals from the database");
+            }
+        }
+    }
+    n += buf.len();
+    data.apply(&buf, db_seq);
+    Ok(n)
 }

@@ -1,10 +1,13 @@
 //! GeoJSON geometry of H3 cells, split at the antimeridian as RFC 7946 asks.
 
-use h3o::CellIndex;
+use h3o::{CellIndex, LatLng};
 use serde_json::{Value, json};
 
 /// The cell's outline as a GeoJSON Polygon, or a MultiPolygon when it straddles ±180.
 pub fn cell_geometry(cell: CellIndex) -> Value {
+    if let Some(cap) = polar_cap(cell) {
+        return cap;
+    }
     let mp = geo::MultiPolygon::from(cell);
     let rings: Vec<Vec<Vec<[f64; 2]>>> =
         mp.0.iter()
@@ -19,6 +22,56 @@ pub fn cell_geometry(cell: CellIndex) -> Value {
         1 => json!({ "type": "Polygon", "coordinates": rings[0] }),
         _ => json!({ "type": "MultiPolygon", "coordinates": rings }),
     }
+}
+
+/// A cell holding a pole wraps all longitudes: in lon/lat it is the band
+/// between its boundary and the pole, closed along ±180 and the pole's latitude.
+fn polar_cap(cell: CellIndex) -> Option<Value> {
+    let res = cell.resolution();
+    let at = |lat: f64| LatLng::new(lat, 0.0).ok().map(|ll| ll.to_cell(res));
+    let pole = if at(90.0) == Some(cell) {
+        90.0
+    } else if at(-90.0) == Some(cell) {
+        -90.0
+    } else {
+        return None;
+    };
+    let mut verts: Vec<(f64, f64)> = cell
+        .boundary()
+        .iter()
+        .map(|ll| (ll.lng(), ll.lat()))
+        .collect();
+    verts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (first, last) = (*verts.first()?, *verts.last()?);
+    // Latitude where the boundary crosses ±180, between the last and first vertex.
+    let span = first.0 + 360.0 - last.0;
+    let lat180 = if span > 0.0 {
+        last.1 + (first.1 - last.1) * (180.0 - last.0) / span
+    } else {
+        last.1
+    };
+    let mut ring: Vec<[f64; 2]> = Vec::with_capacity(verts.len() + 5);
+    // Counter-clockwise (RFC 7946): north cap west→east along the boundary, back along the pole;
+    // south cap east along the pole, back west along the boundary.
+    if pole > 0.0 {
+        ring.push([-180.0, lat180]);
+        ring.extend(verts.iter().map(|&(x, y)| [x, y]));
+        ring.extend([
+            [180.0, lat180],
+            [180.0, pole],
+            [-180.0, pole],
+            [-180.0, lat180],
+        ]);
+    } else {
+        ring.extend([[-180.0, pole], [180.0, pole], [180.0, lat180]]);
+        ring.extend(verts.iter().rev().map(|&(x, y)| [x, y]));
+        ring.extend([[-180.0, lat180], [-180.0, pole]]);
+    }
+    let ring: Vec<[f64; 2]> = ring
+        .into_iter()
+        .map(|[x, y]| [round6(x), round6(y)])
+        .collect();
+    Some(json!({ "type": "Polygon", "coordinates": [ring] }))
 }
 
 /// Six decimals (~0.1 m) is beyond any map's need and keeps responses small.

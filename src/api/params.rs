@@ -171,8 +171,10 @@ pub fn parse_instant(field: &str, s: &str, tz: Tz) -> Result<i64, ApiError> {
     if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
         return Ok(midnight(tz, d));
     }
+    // Appeals are stored to the second: a bound with a fraction moves up to the
+    // next whole second, so `from` keeps and `to` excludes exactly the right ones.
     chrono::DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| t.timestamp())
+        .map(|t| t.timestamp() + i64::from(t.timestamp_subsec_nanos() > 0))
         .map_err(|_| {
             ApiError::bad_param(
                 field,

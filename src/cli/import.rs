@@ -73,6 +73,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let (mut accepted, mut updated, mut duplicates, mut rejected) =
         (0usize, 0usize, 0usize, 0usize);
     let started = std::time::Instant::now();
+    engine.set_bulk(true).await;
     while let Some(batch) = rx.recv().await {
         for e in batch
             .rejected
@@ -94,6 +95,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
     }
     parser.await??;
     bar.finish_and_clear();
+    engine.set_bulk(false).await;
     engine.save_snapshot().await;
     engine.store.close().await;
     let secs = started.elapsed().as_secs_f64();

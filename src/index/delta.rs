@@ -1,5 +1,6 @@
 //! Recent writes: appended columns plus an rstar R-tree over their points, and
-//! an id map so a status change finds its row.
+//! an id map so a status change finds its row. During bulk loads rows are
+//! appended without the tree; the untreed tail is scanned linearly.
 
 use super::{Columns, Filter};
 use crate::domain::{from_fixed, to_fixed};
@@ -15,6 +16,8 @@ pub struct Delta {
     cols: Columns,
     by_id: HashMap<i64, u32>,
     tree: RTree<Point>,
+    /// Rows `0..treed` are in the tree.
+    treed: usize,
 }
 
 impl Delta {
@@ -33,15 +36,19 @@ impl Delta {
         &self.cols
     }
 
-    /// Appends a new appeal.
-    pub fn push(&mut self, row: &IndexRow, source: u16) {
+    /// Appends a new appeal; `with_tree` also indexes it in the R-tree (skipped
+    /// by bulk loads, which compact into the sorted base at the end).
+    pub fn push(&mut self, row: &IndexRow, source: u16, with_tree: bool) {
         let i = self.cols.len() as u32;
         self.cols.push(row, source);
         self.by_id.insert(row.id, i);
-        // The tree stores the same rounded coordinates the scan compares.
-        let lon = from_fixed(to_fixed(row.lon));
-        let lat = from_fixed(to_fixed(row.lat));
-        self.tree.insert(Point::new([lon, lat], i));
+        if with_tree && self.treed == i as usize {
+            // The tree stores the same rounded coordinates the scan compares.
+            let lon = from_fixed(to_fixed(row.lon));
+            let lat = from_fixed(to_fixed(row.lat));
+            self.tree.insert(Point::new([lon, lat], i));
+            self.treed += 1;
+        }
     }
 
     /// Updates the state of an appeal held here; false if it is not here.
@@ -80,6 +87,11 @@ impl Delta {
                     }
                     if !b.wraps() {
                         break;
+                    }
+                }
+                for i in self.treed..c.len() {
+                    if fixed.contains(c.lat[i], c.lon[i]) && filter.keeps(c, i) {
+                        f(c, i);
                     }
                 }
             }

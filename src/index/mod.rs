@@ -82,6 +82,8 @@ pub struct Data {
     source_ids: HashMap<String, u16>,
     /// The change sequence number of the latest applied write.
     pub seq: u64,
+    /// Bulk loading: skip the delta's R-tree and merges until it ends.
+    bulk: bool,
 }
 
 impl Data {
@@ -228,11 +230,20 @@ impl Data {
                 self.base.set_state(i, row);
             } else if !self.delta.update(row) {
                 let src = self.source_id(&row.source);
-                self.delta.push(row, src);
+                self.delta.push(row, src, !self.bulk);
             }
         }
         self.seq = self.seq.max(seq);
-        if self.delta.len() >= MERGE_MIN.max(self.base.len() / 16) {
+        if !self.bulk && self.delta.len() >= MERGE_MIN.max(self.base.len() / 16) {
+            self.compact();
+        }
+    }
+
+    /// Starts or ends a bulk load. A bulk load appends writes without
+    /// maintaining the R-tree or merging; ending it sorts everything once.
+    pub fn set_bulk(&mut self, on: bool) {
+        self.bulk = on;
+        if !on {
             self.compact();
         }
     }
@@ -256,14 +267,9 @@ impl Data {
     /// Builds the index from rows in any order.
     pub fn from_rows(rows: Vec<IndexRow>, seq: u64) -> Data {
         let mut data = Data::default();
-        let mut cols = Columns::default();
-        cols.reserve(rows.len());
-        for r in &rows {
-            let src = data.source_id(&r.source);
-            cols.push(r, src);
-        }
-        data.base = Columns::default().merged_with(&cols);
-        data.seq = seq;
+        data.set_bulk(true);
+        data.apply(&rows, seq);
+        data.set_bulk(false);
         data
     }
 
@@ -324,6 +330,11 @@ impl Index {
     /// Merges the delta into the base.
     pub fn compact(&self) {
         self.data.write().compact();
+    }
+
+    /// Starts or ends a bulk load (see [`Data::set_bulk`]).
+    pub fn set_bulk(&self, on: bool) {
+        self.data.write().set_bulk(on);
     }
 
     /// Number of appeals.

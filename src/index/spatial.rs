@@ -103,10 +103,21 @@ const MAX_COVER_CELLS: usize = 400;
 /// Sorted, disjoint, inclusive ranges of finest cells that contain every point
 /// of the box; `None` when the box is so large that scanning everything is cheaper.
 pub fn cover_ranges(bbox: &BBox) -> Option<Vec<(u64, u64)>> {
-    // A quarter of the globe or more: scan it all.
-    if bbox.width() * (bbox.max_lat - bbox.min_lat) > 90.0 * 90.0 {
+    // A quarter of the globe, half the longitudes, or a polar cap: scan it all.
+    // (The tiler's planar polygons misbehave on very wide or polar boxes.)
+    if bbox.width() * (bbox.max_lat - bbox.min_lat) > 90.0 * 90.0
+        || bbox.width() > 180.0
+        || bbox.max_lat > 85.0
+        || bbox.min_lat < -85.0
+    {
         return None;
     }
+    // The tiler asserts on geometry it cannot handle; a failed cover only costs
+    // a full scan, never the request.
+    std::panic::catch_unwind(|| cover(bbox)).ok().flatten()
+}
+
+fn cover(bbox: &BBox) -> Option<Vec<(u64, u64)>> {
     let res = cover_resolution(bbox)?;
     let mut tiler = TilerBuilder::new(res)
         .containment_mode(ContainmentMode::Covers)

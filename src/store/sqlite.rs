@@ -170,14 +170,10 @@ async fn write_in_tx(
 
     // Classify every record against the database and against earlier records of
     // the same batch (a batch may carry one appeal twice; the later copy wins).
-    let mut state: HashMap<(&str, &str), (Option<i64>, u8, Option<i64>)> = existing
+    // (status, resolved_at) as last stored or sent, per (source, external_id).
+    let mut state: HashMap<(&str, &str), (u8, Option<i64>)> = existing
         .iter()
-        .map(|((s, e), x)| {
-            (
-                (s.as_str(), e.as_str()),
-                (Some(x.id), x.status, x.resolved_at),
-            )
-        })
+        .map(|((s, e), x)| ((s.as_str(), e.as_str()), (x.status, x.resolved_at)))
         .collect();
     let mut outcomes = Vec::with_capacity(appeals.len());
     let mut inserts: Vec<usize> = Vec::new();
@@ -188,15 +184,14 @@ async fn write_in_tx(
         let now = (a.status.code(), a.resolved_at);
         match state.get_mut(&key) {
             None => {
-                state.insert(key, (None, now.0, now.1));
+                state.insert(key, now);
                 first_insert.insert(key, i);
                 inserts.push(i);
                 outcomes.push(Outcome::Accepted);
             }
-            Some(prev) if (prev.1, prev.2) == now => outcomes.push(Outcome::Duplicate),
+            Some(prev) if *prev == now => outcomes.push(Outcome::Duplicate),
             Some(prev) => {
-                prev.1 = now.0;
-                prev.2 = now.1;
+                *prev = now;
                 match first_insert.get(&key) {
                     // Changed again within the batch before it was ever stored:
                     // store the latest state in the insert itself.

@@ -7,6 +7,7 @@ built with `cargo build --bin hexwatch` when missing.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -37,7 +38,8 @@ def _binary() -> Path:
         if not p.is_file():
             pytest.exit(f"HEXWATCH_BIN={env} is not a file", returncode=2)
         return p
-    p = REPO / "target" / "debug" / "hexwatch"
+    target = Path(os.environ.get("CARGO_TARGET_DIR") or REPO / "target")
+    p = (target if target.is_absolute() else REPO / target) / "debug" / "hexwatch"
     if not p.is_file():
         r = subprocess.run(["cargo", "build", "--bin", "hexwatch"], cwd=REPO)
         if r.returncode != 0 or not p.is_file():
@@ -66,6 +68,17 @@ class Response:
 
     def __repr__(self):
         return f"<{self.status} {self.content_type} {self.body[:300]!r}>"
+
+
+_RUNNING: set = set()
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    """Last resort should pytest exit without running fixture teardown."""
+    for p in list(_RUNNING):
+        if p.poll() is None:
+            p.kill()
 
 
 class Server:
@@ -98,6 +111,7 @@ class Server:
                 stdin=subprocess.DEVNULL,
             )
             log.close()
+            _RUNNING.add(self.proc)
             deadline = time.monotonic() + START_TIMEOUT
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
@@ -117,14 +131,16 @@ class Server:
 
     def stop(self) -> None:
         p, self.proc = self.proc, None
-        if p is None or p.poll() is not None:
+        if p is None:
             return
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(timeout=10)
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(timeout=10)
+        _RUNNING.discard(p)
 
     def log_tail(self, n: int = 40) -> str:
         try:

@@ -42,7 +42,8 @@ QUERIES = {
     "to-date": {"to": "2024-03-01"},
     "from-to-dates": {"from": "2024-06-01", "to": "2024-07-01"},
     "from-to-rfc3339": {"from": "2025-01-15T12:00:00+05:00", "to": "2025-02-01T00:00:00Z"},
-    "from-to-fractional": {"from": "2025-01-15T06:59:59.5Z", "to": "2025-01-31T23:59:59.5Z"},
+    "from-fractional": {"from": "2025-01-15T06:59:59.5Z", "to": "2025-03-01"},
+    "to-fractional": {"from": "2024-12-01", "to": "2025-01-15T07:00:00.5Z"},
     "from-negative-offset": {"from": "2024-12-31T21:00:00-03:00", "to": "2025-01-02"},
     "mixed-date-and-time": {"from": "2024-02-29", "to": "2024-03-01T12:00:00+03:00"},
     # combined
@@ -116,10 +117,14 @@ TIME_BOX = "98.765,12.345,98.766,12.346"
     ({"to": "2024-06-01"}, 1),
     ({"from": "2024-07-01"}, 5),                               # 06-30T21:00Z and 2025's four
     ({"from": "2025-01-15T12:00:00+05:00", "to": "2025-02-01T00:00:00Z"}, 2),
-    ({"from": "2025-01-15T06:59:59.5Z", "to": "2025-01-31T23:59:59.5Z"}, 2),
+    # Fractional seconds: appeal times are whole seconds, the bounds are not.
+    ({"from": "2025-01-15T06:59:59.5Z"}, 3),                   # not 06:59:59
+    ({"from": "2025-01-15T06:59:59.5Z", "to": "2025-02-01T00:00:01Z"}, 3),
+    ({"from": "2025-01-15T00:00:00Z", "to": "2025-01-15T07:00:00.5Z"}, 2),  # 07:00:00 is before to
+    ({"from": "2025-01-15T06:59:58.999+00:00", "to": "2025-01-15T07:00:00.001Z"}, 2),
     ({"from": "2025-01-15T07:00:00Z", "to": "2025-01-15T07:00:01Z"}, 1),
     ({"from": "2025-02-01T03:00:00+03:00"}, 1),
-])
+], ids=lambda v: "&".join(f"{k}={x}" for k, x in v.items()) if isinstance(v, dict) else str(v))
 def test_time_bounds_by_hand(server, dataset, params, expected):
     """from is inclusive, to exclusive; a date is Moscow midnight (UTC+3)."""
     q = dict(params, res=9, bbox=TIME_BOX)

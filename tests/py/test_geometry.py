@@ -8,6 +8,7 @@ from __future__ import annotations
 import h3
 import pytest
 
+import hexref
 from test_cells import RESOLUTIONS
 
 TOL = 1e-6
@@ -84,6 +85,11 @@ def check_cell(h: str, geom: dict, res: int) -> list[str]:
     else:
         if not polar and t != "MultiPolygon":
             errs.append(f"{h}: crosses the antimeridian (boundary lons {lons}) but is a {t}")
+        if not polar:
+            for poly in polys:
+                xs = [x for ring in poly for x, _ in ring]
+                if not (min(xs) >= 0.0 or max(xs) <= 0.0):
+                    errs.append(f"{h}: a part spans both sides of ±180: {poly}")
         # Un-split: vertices on ±180 (and at the pole for polar cells) are
         # cut points; the rest must be exactly the cell's vertices.
         def cut(v):
@@ -174,19 +180,42 @@ def test_checker_accepts_correct_and_rejects_wrong_geometry():
     assert n_multi >= len(RESOLUTIONS) and n_polar >= 2 * len(RESOLUTIONS)
 
 
+def is_polar(h: str, res: int) -> bool:
+    return h in (h3.latlng_to_cell(90.0, 0.0, res), h3.latlng_to_cell(-90.0, 0.0, res))
+
+
 @pytest.mark.parametrize("res", RESOLUTIONS)
 def test_cell_geometry(server, res):
+    """Every cell but the two that hold a pole (see the next test)."""
     fc = server.hexagons({"res": res})
-    errs, n_multi, n_cross = [], 0, 0
+    errs, n_multi = [], 0
     for f in fc["features"]:
         h = f["properties"]["h3"]
         assert f.get("id", h) == h
-        e = check_cell(h, f["geometry"], res)
-        errs.extend(e)
+        if is_polar(h, res):
+            continue
+        errs.extend(check_cell(h, f["geometry"], res))
         n_multi += f["geometry"]["type"] == "MultiPolygon"
+    hexref.REPORT.append(f"geometry res {res:2d}: {len(fc['features'])} cells, "
+                         f"{n_multi} MultiPolygons (split at ±180) checked")
     assert not errs, f"res {res}: {len(errs)} geometry problems, e.g.\n" + "\n".join(errs[:8])
     # The data set straddles ±180 at every resolution.
     assert n_multi > 0, f"res {res}: no MultiPolygon although the data straddles ±180"
+
+
+@pytest.mark.parametrize("res", RESOLUTIONS)
+def test_polar_cell_geometry(server, res):
+    """The cells holding the north and south poles (the data has appeals at
+    the poles): all of the cell's vertices, longitudes in [-180, 180], and the
+    cell's centre and points beside the pole inside the geometry (a cap
+    closed along lat ±90, as a Polygon or split)."""
+    got = {f["properties"]["h3"]: f["geometry"] for f in server.hexagons({"res": res})["features"]}
+    errs = []
+    for lat in (90.0, -90.0):
+        h = h3.latlng_to_cell(lat, 0.0, res)
+        assert h in got, f"res {res}: the cell {h} of the appeals at lat {lat} is missing"
+        errs.extend(check_cell(h, got[h], res))
+    assert not errs, f"res {res}: {len(errs)} geometry problems, e.g.\n" + "\n".join(errs[:8])
 
 
 def test_antimeridian_cells_are_split(server):

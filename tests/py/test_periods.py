@@ -45,7 +45,6 @@ def rows_csv(server, params) -> Counter:
 
 
 def diff(got: Counter, exp: Counter, what: str):
-    got = Counter({k: v for k, v in got.items()})
     problems = []
     for k in sorted(set(got) | set(exp)):
         if got.get(k) != exp.get(k):
