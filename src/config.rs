@@ -87,7 +87,7 @@ pub struct ImportArgs {
     #[arg(long, env = "HEXWATCH_IMPORT_PARTIAL")]
     pub partial: bool,
     /// Records per transaction.
-    #[arg(long, env = "HEXWATCH_IMPORT_CHUNK", default_value_t = 100_000)]
+    #[arg(long, env = "HEXWATCH_IMPORT_CHUNK", default_value_t = 25_000)]
     pub chunk: usize,
 }
 

@@ -73,13 +73,14 @@ impl Engine {
         Ok(engine)
     }
 
-    /// Writes appeals in one transaction, then applies them to the index.
+    /// Writes appeals in one transaction, then applies them to the index
+    /// (the rows move into the index: `changed` of the result comes back empty).
     pub async fn write(&self, appeals: &[Appeal]) -> Result<WriteResult, StoreError> {
         let _guard = self.write_lock.lock().await;
-        let result = self.store.write_appeals(appeals).await?;
+        let mut result = self.store.write_appeals(appeals).await?;
         if !result.changed.is_empty() {
             let index = self.index.clone();
-            let changed = result.changed.clone();
+            let changed = std::mem::take(&mut result.changed);
             let seq = result.seq;
             // Applying may merge the delta into the base: CPU work off the async threads.
             let _ = tokio::task::spawn_blocking(move || index.apply(&changed, seq)).await;

@@ -311,3 +311,42 @@ async fn writes_survive_a_restart_through_the_snapshot_and_the_database() {
     assert_eq!(after.len(), 130);
     assert_eq!(after, before);
 }
+
+#[tokio::test]
+async fn a_batch_mixing_new_stored_and_changed_appeals() {
+    let app = TestApp::new().await;
+    app.post_json(
+        "/api/v1/appeals",
+        &json!([
+            appeal(1, "roads", 55.79, 49.12, T),
+            appeal(2, "roads", 55.8, 49.1, T)
+        ]),
+    )
+    .await;
+    let mut two = appeal(2, "roads", 55.8, 49.1, T);
+    two["status"] = json!("in_progress");
+    let batch = json!([
+        appeal(3, "roads", 55.7, 49.0, T),
+        two,
+        appeal(1, "roads", 55.79, 49.12, T),
+        appeal(4, "roads", 55.6, 49.0, T)
+    ]);
+    let (s, v) = app.post_json("/api/v1/appeals", &batch).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        v,
+        json!({"accepted": 2, "updated": 1, "duplicates": 1, "rejected": []})
+    );
+    assert_eq!(count(&app).await, 4);
+    let data = app.state.engine.index.read();
+    let mut states = Vec::new();
+    data.visit(&Default::default(), |c, i, _| {
+        states.push((c.id[i], c.status_of(i)))
+    });
+    states.sort_unstable_by_key(|s| s.0);
+    use hexwatch::domain::Status::{InProgress, New};
+    assert_eq!(
+        states.iter().map(|s| s.1).collect::<Vec<_>>(),
+        [New, InProgress, New, New]
+    );
+}

@@ -6,7 +6,6 @@ use super::{Columns, Filter};
 use crate::domain::{from_fixed, to_fixed};
 use crate::store::IndexRow;
 use rstar::{AABB, RTree, primitives::GeomWithData};
-use std::collections::HashMap;
 
 type Point = GeomWithData<[f64; 2], u32>;
 
@@ -14,7 +13,8 @@ type Point = GeomWithData<[f64; 2], u32>;
 #[derive(Debug, Default)]
 pub struct Delta {
     cols: Columns,
-    by_id: HashMap<i64, u32>,
+    // foldhash: ids are ours, not an attacker's, and this map is hit per write.
+    by_id: std::collections::HashMap<i64, u32, foldhash::fast::RandomState>,
     tree: RTree<Point>,
     /// Rows `0..treed` are in the tree.
     treed: usize,

@@ -1,20 +1,16 @@
 //! CSV with a header row (BOM, quotes and CRLF handled by the `csv` crate).
 
-use super::{BodyError, Position};
-use serde_json::{Map, Value};
+use super::{BodyError, CsvRow, Fields, Position};
 
 /// Calls `each` for every data row of a CSV body.
-pub fn parse(
-    body: &[u8],
-    each: impl FnMut(Position, &Map<String, Value>),
-) -> Result<(), BodyError> {
+pub fn parse(body: &[u8], each: impl FnMut(Position, &dyn Fields)) -> Result<(), BodyError> {
     parse_reader(body, each)
 }
 
 /// Streams CSV from a reader; every cell arrives as a string (empty = absent).
 pub fn parse_reader<R: std::io::Read>(
     reader: R,
-    mut each: impl FnMut(Position, &Map<String, Value>),
+    mut each: impl FnMut(Position, &dyn Fields),
 ) -> Result<(), BodyError> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -45,13 +41,11 @@ pub fn parse_reader<R: std::io::Read>(
             break;
         }
         let line = record.position().map(|p| p.line() as usize);
-        let mut fields = Map::with_capacity(headers.len());
-        for (h, v) in headers.iter().zip(record.iter()) {
-            if !v.is_empty() {
-                fields.insert(h.clone(), Value::String(v.to_owned()));
-            }
-        }
-        each(Position { index, line }, &fields);
+        let row = CsvRow {
+            headers: &headers,
+            record: &record,
+        };
+        each(Position { index, line }, &row);
         index += 1;
     }
     Ok(())
@@ -87,32 +81,37 @@ impl<R: std::io::BufRead> std::io::Read for CrlfToLf<R> {
                 }
                 break;
             }
-            let mut used = 0;
-            for &b in avail {
-                if w == out.len() {
-                    break;
-                }
-                if self.pending_cr {
-                    self.pending_cr = false;
-                    if b != b'\n' {
-                        // A lone CR stays; `b` is handled on the next read.
-                        out[w] = b'\r';
-                        w += 1;
-                        break;
-                    }
-                }
-                used += 1;
-                if b == b'\r' {
-                    self.pending_cr = true;
+            if self.pending_cr {
+                self.pending_cr = false;
+                if avail[0] == b'\n' {
+                    out[w] = b'\n';
+                    w += 1;
+                    self.inner.consume(1);
                 } else {
-                    out[w] = b;
+                    // A lone CR stays as it is.
+                    out[w] = b'\r';
                     w += 1;
                 }
+                continue;
             }
-            self.inner.consume(used);
-            if w > 0 {
-                break;
+            // Copy up to the next CR in one go.
+            let room = out.len() - w;
+            let upto = memchr::memchr(b'\r', &avail[..avail.len().min(room)]);
+            let n = upto.unwrap_or(avail.len().min(room));
+            out[w..w + n].copy_from_slice(&avail[..n]);
+            w += n;
+            match upto {
+                Some(_) => {
+                    self.pending_cr = true;
+                    self.inner.consume(n + 1);
+                }
+                None => self.inner.consume(n),
             }
+            // Nothing produced yet, or a CR to resolve: read on.
+            if w == 0 || self.pending_cr {
+                continue;
+            }
+            break;
         }
         Ok(w)
     }
@@ -120,13 +119,14 @@ impl<R: std::io::BufRead> std::io::Read for CrlfToLf<R> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fields::to_map;
     use super::*;
 
     #[test]
     fn handles_quotes_crlf_and_reports_lines() {
         let body = b"source,external_id,lat,lon,address\r\nvk,1,55.8,49.1,\"Kazan, \"\"Bauman\"\" st\"\r\nvk,2,55.9,49.2,\r\n";
         let mut got = Vec::new();
-        parse(body, |p, m| got.push((p, m.clone()))).expect("ok");
+        parse(body, |p, m| got.push((p, to_map(m, &["address", "lat"])))).expect("ok");
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].1["address"], "Kazan, \"Bauman\" st");
         assert_eq!(got[1].0.line, Some(3));

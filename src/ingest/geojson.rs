@@ -1,15 +1,12 @@
 //! GeoJSON FeatureCollections of Points: the geometry gives `lon`/`lat`, the
 //! properties give every other field.
 
-use super::{BodyError, Position};
-use serde_json::{Map, Value};
+use super::{BodyError, Fields, Position};
+use serde_json::Value;
 
 /// Calls `each` for every feature, with the point's coordinates merged into its
 /// properties as `lon` and `lat`.
-pub fn parse(
-    body: &[u8],
-    mut each: impl FnMut(Position, &Map<String, Value>),
-) -> Result<(), BodyError> {
+pub fn parse(body: &[u8], mut each: impl FnMut(Position, &dyn Fields)) -> Result<(), BodyError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| BodyError::new(format!("body is not valid JSON: {e}")))?;
     if value.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
@@ -63,6 +60,7 @@ fn point_of(f: &Value) -> Result<(Value, Value), String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fields::to_map;
     use super::*;
 
     #[test]
@@ -71,7 +69,7 @@ mod tests {
             {"type":"Feature","geometry":{"type":"Point","coordinates":[49.1,55.8]},
              "properties":{"source":"vk"}}]}"#;
         let mut got = Vec::new();
-        parse(body, |_, m| got.push(m.clone())).expect("ok");
+        parse(body, |_, m| got.push(to_map(m, &["lon", "lat", "source"]))).expect("ok");
         assert_eq!(got[0]["lon"], 49.1);
         assert_eq!(got[0]["lat"], 55.8);
         assert_eq!(got[0]["source"], "vk");
@@ -82,7 +80,7 @@ mod tests {
         let body = br#"{"type":"FeatureCollection","features":[
             {"type":"Feature","geometry":{"type":"LineString","coordinates":[]},"properties":{}}]}"#;
         let mut got = Vec::new();
-        parse(body, |_, m| got.push(m.clone())).expect("ok");
+        parse(body, |_, m| got.push(to_map(m, &["lon", "lat", "source"]))).expect("ok");
         assert!(got[0]["lat"].as_str().is_some_and(|s| s.contains("Point")));
         assert!(parse(br#"{"type":"Feature"}"#, |_, _| {}).is_err());
     }

@@ -1,13 +1,13 @@
 //! JSON arrays and NDJSON (one object per line).
 
-use super::{BodyError, Position};
+use super::{BodyError, Fields, Position};
 use serde_json::{Map, Value};
 use std::io::BufRead;
 
 /// Calls `each` for every element of a JSON array of objects.
 pub fn parse_array(
     body: &[u8],
-    mut each: impl FnMut(Position, &Map<String, Value>),
+    mut each: impl FnMut(Position, &dyn Fields),
 ) -> Result<(), BodyError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| BodyError::new(format!("body is not valid JSON: {e}")))?;
@@ -29,17 +29,14 @@ pub fn parse_array(
 }
 
 /// Calls `each` for every non-blank line of an NDJSON body.
-pub fn parse_lines(
-    body: &[u8],
-    each: impl FnMut(Position, &Map<String, Value>),
-) -> Result<(), BodyError> {
+pub fn parse_lines(body: &[u8], each: impl FnMut(Position, &dyn Fields)) -> Result<(), BodyError> {
     parse_reader_lines(body, each)
 }
 
 /// Streams NDJSON from a reader.
 pub fn parse_reader_lines<R: std::io::Read>(
     reader: R,
-    mut each: impl FnMut(Position, &Map<String, Value>),
+    mut each: impl FnMut(Position, &dyn Fields),
 ) -> Result<(), BodyError> {
     let reader = std::io::BufReader::new(reader);
     let mut index = 0;

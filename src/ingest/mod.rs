@@ -3,14 +3,15 @@
 //! field map into an [`Appeal`] or a list of errors naming the record and field.
 
 mod csv;
+mod fields;
 mod geojson;
 mod json;
 mod validate;
 
 use crate::domain::{Appeal, Catalogue};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
+pub use fields::{CsvRow, Fields, Val};
 pub use validate::{MAX_LENGTHS, parse_time, validate};
 
 /// The wire formats an appeal batch may come in.
@@ -129,7 +130,7 @@ pub struct Batch {
 }
 
 impl Batch {
-    fn push(&mut self, pos: Position, fields: &Map<String, Value>, cat: &Catalogue) {
+    fn push(&mut self, pos: Position, fields: &dyn Fields, cat: &Catalogue) {
         self.total += 1;
         match validate(fields, pos, cat) {
             Ok(a) => self.valid.push((pos, a)),
@@ -169,7 +170,7 @@ pub fn parse_stream<R: std::io::Read>(
         Ok(())
     };
     let mut err: Option<anyhow::Error> = None;
-    let mut each = |pos: Position, m: &Map<String, Value>| {
+    let mut each = |pos: Position, m: &dyn Fields| {
         batch.push(pos, m, cat);
         if err.is_none()
             && let Err(e) = flush(&mut batch, false)

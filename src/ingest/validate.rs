@@ -1,10 +1,10 @@
 //! One validator for every wire format: a field map in, an [`Appeal`] or every
 //! problem of the record out.
 
+use super::fields::{Fields, Val};
 use super::{Position, RecordError};
 use crate::domain::{Appeal, Catalogue, Status, cell_of};
 use chrono::DateTime;
-use serde_json::{Map, Value};
 
 /// The longest accepted value of each string field, in characters.
 pub const MAX_LENGTHS: [(&str, usize); 7] = [
@@ -26,7 +26,7 @@ fn max_len(field: &str) -> usize {
 
 /// Collects the errors of one record while its fields are read.
 struct Reader<'a> {
-    fields: &'a Map<String, Value>,
+    fields: &'a dyn Fields,
     pos: Position,
     errors: Vec<RecordError>,
 }
@@ -40,12 +40,12 @@ impl Reader<'_> {
     /// A string field; numbers are accepted as their text (CSV ids, numeric ids in JSON).
     fn string(&mut self, field: &str, required: bool) -> Option<String> {
         let s = match self.fields.get(field) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.trim().is_empty() => None,
-            Some(Value::String(s)) => Some(s.trim().to_owned()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(other) => {
-                self.fail(field, format!("must be a string, got {}", kind(other)));
+            Val::Null => None,
+            Val::Str(s) if s.trim().is_empty() => None,
+            Val::Str(s) => Some(s.trim().to_owned()),
+            Val::Num(n) => Some(n.to_string()),
+            Val::Other(kind) => {
+                self.fail(field, format!("must be a string, got {kind}"));
                 return None;
             }
         };
@@ -68,24 +68,24 @@ impl Reader<'_> {
     /// A finite number within `[lo, hi]`; numeric strings are accepted (CSV).
     fn number(&mut self, field: &str, lo: f64, hi: f64) -> Option<f64> {
         let v = match self.fields.get(field) {
-            None | Some(Value::Null) => {
+            Val::Null => {
                 self.fail(field, "is required");
                 return None;
             }
-            Some(Value::Number(n)) => n.as_f64(),
-            Some(Value::String(s)) if s.trim().is_empty() => {
+            Val::Num(n) => n.as_f64(),
+            Val::Str(s) if s.trim().is_empty() => {
                 self.fail(field, "is required");
                 return None;
             }
-            Some(Value::String(s)) => match s.trim().parse::<f64>() {
+            Val::Str(s) => match s.trim().parse::<f64>() {
                 Ok(v) => Some(v),
                 Err(_) => {
                     self.fail(field, format!("must be a number, got {s:?}"));
                     return None;
                 }
             },
-            Some(other) => {
-                self.fail(field, format!("must be a number, got {}", kind(other)));
+            Val::Other(kind) => {
+                self.fail(field, format!("must be a number, got {kind}"));
                 return None;
             }
         };
@@ -124,20 +124,9 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
         })
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Validates one record; returns every problem found, not just the first.
 pub fn validate(
-    fields: &Map<String, Value>,
+    fields: &dyn Fields,
     pos: Position,
     cat: &Catalogue,
 ) -> Result<Appeal, Vec<RecordError>> {
@@ -238,7 +227,7 @@ pub fn validate(
 mod tests {
     use super::*;
     use crate::domain::Sector;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn cat() -> Catalogue {
         Catalogue::new(vec![Sector {

@@ -8,13 +8,17 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{QueryBuilder, Row, Sqlite};
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-/// SQLite allows 32 766 bound variables per statement; 13 columns per row.
+/// SQLite allows 32 766 bound variables per statement; 14 columns per row.
 const INSERT_ROWS: usize = 2_000;
+
+// The write path hashes every key of a batch; SipHash's DoS resistance buys
+// nothing for keys the batch itself supplies once.
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 /// Keys looked up per `IN (VALUES …)` query (2 variables each).
 const LOOKUP_ROWS: usize = 8_000;
 
@@ -159,7 +163,6 @@ async fn write_in_tx(
     conn: &mut sqlx::SqliteConnection,
     appeals: &[Appeal],
 ) -> Result<WriteResult, StoreError> {
-    let existing = lookup(conn, appeals).await?;
     let seq_now: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seq'")
         .fetch_one(&mut *conn)
         .await?;
@@ -168,61 +171,32 @@ async fn write_in_tx(
         .map_err(|_| StoreError::Corrupt(format!("meta.seq = {seq_now:?}")))?;
     let seq = seq_now + 1;
 
-    // Classify every record against the database and against earlier records of
-    // the same batch (a batch may carry one appeal twice; the later copy wins).
-    // (status, resolved_at) as last stored or sent, per (source, external_id).
-    let mut state: HashMap<(&str, &str), (u8, Option<i64>)> = existing
-        .iter()
-        .map(|((s, e), x)| ((s.as_str(), e.as_str()), (x.status, x.resolved_at)))
-        .collect();
-    let mut outcomes = Vec::with_capacity(appeals.len());
-    let mut inserts: Vec<usize> = Vec::new();
-    let mut updates: Vec<usize> = Vec::new();
-    let mut first_insert: HashMap<(&str, &str), usize> = HashMap::new();
+    // The last copy of each key in the batch is what gets stored.
+    let mut last: FastMap<(&str, &str), usize> = FastMap::default();
     for (i, a) in appeals.iter().enumerate() {
-        let key = (a.source.as_str(), a.external_id.as_str());
-        let now = (a.status.code(), a.resolved_at);
-        match state.get_mut(&key) {
-            None => {
-                state.insert(key, now);
-                first_insert.insert(key, i);
-                inserts.push(i);
-                outcomes.push(Outcome::Accepted);
-            }
-            Some(prev) if *prev == now => outcomes.push(Outcome::Duplicate),
-            Some(prev) => {
-                *prev = now;
-                match first_insert.get(&key) {
-                    // Changed again within the batch before it was ever stored:
-                    // store the latest state in the insert itself.
-                    Some(&j) => {
-                        inserts.retain(|&k| k != j);
-                        first_insert.insert(key, i);
-                        inserts.push(i);
-                    }
-                    None => updates.push(i),
-                }
-                outcomes.push(Outcome::Updated);
-            }
-        }
+        last.insert((a.source.as_str(), a.external_id.as_str()), i);
     }
-    if inserts.is_empty() && updates.is_empty() {
-        return Ok(WriteResult {
-            outcomes,
-            changed: Vec::new(),
-            seq: seq_now,
-        });
-    }
+    let mut finals: Vec<usize> = last.values().copied().collect();
+    finals.sort_unstable();
 
-    let mut changed = Vec::with_capacity(inserts.len() + updates.len());
-    for chunk in inserts.chunks(INSERT_ROWS) {
+    // Optimistic insert: new appeals (the common case) need no lookup. Ids are
+    // assigned here, under the write lock, so the rows that a conflict skipped
+    // are simply the ids that do not exist afterwards.
+    let max_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM appeals")
+        .fetch_one(&mut *conn)
+        .await?;
+    let mut inserted: FastMap<usize, i64> = FastMap::default();
+    let mut maybe_existing: Vec<usize> = Vec::new();
+    for (c, chunk) in finals.chunks(INSERT_ROWS).enumerate() {
+        let first_id = max_id + 1 + (c * INSERT_ROWS) as i64;
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO appeals (source, external_id, sector_id, category, lat, lon, cell, \
+            "INSERT INTO appeals (id, source, external_id, sector_id, category, lat, lon, cell, \
              created_at, status, resolved_at, address, text, seq) ",
         );
-        qb.push_values(chunk, |mut b, &i| {
+        qb.push_values(chunk.iter().enumerate(), |mut b, (k, &i)| {
             let a = &appeals[i];
-            b.push_bind(a.source.as_str())
+            b.push_bind(first_id + k as i64)
+                .push_bind(a.source.as_str())
                 .push_bind(a.external_id.as_str())
                 .push_bind(i64::from(a.sector))
                 .push_bind(a.category.as_deref())
@@ -236,33 +210,87 @@ async fn write_in_tx(
                 .push_bind(a.text.as_deref())
                 .push_bind(seq as i64);
         });
-        qb.push(" RETURNING id, source, external_id");
-        let rows = qb.build().fetch_all(&mut *conn).await?;
-        // RETURNING order is unspecified in SQLite: map ids back by key.
-        let by_key: HashMap<(String, String), i64> = rows
-            .iter()
-            .map(|r| Ok(((r.try_get(1)?, r.try_get(2)?), r.try_get(0)?)))
-            .collect::<Result<_, sqlx::Error>>()?;
-        for &i in chunk {
-            let a = &appeals[i];
-            let id = by_key
-                .get(&(a.source.clone(), a.external_id.clone()))
-                .copied()
-                .ok_or_else(|| StoreError::Corrupt("inserted row not returned".into()))?;
-            changed.push(IndexRow::from_appeal(id, a));
+        qb.push(" ON CONFLICT (source, external_id) DO NOTHING");
+        let done = qb.build().execute(&mut *conn).await?.rows_affected() as usize;
+        if done == chunk.len() {
+            inserted.extend(
+                chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &i)| (i, first_id + k as i64)),
+            );
+            continue;
+        }
+        let last_id = first_id + chunk.len() as i64 - 1;
+        let present: FastSet<i64> =
+            sqlx::query_scalar::<_, i64>("SELECT id FROM appeals WHERE id BETWEEN ? AND ?")
+                .bind(first_id)
+                .bind(last_id)
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .collect();
+        for (k, &i) in chunk.iter().enumerate() {
+            let id = first_id + k as i64;
+            if present.contains(&id) {
+                inserted.insert(i, id);
+            } else {
+                maybe_existing.push(i);
+            }
         }
     }
-    for &i in &updates {
+    let found = lookup(conn, maybe_existing.iter().map(|&i| &appeals[i])).await?;
+    // Keyed by borrowed strings of the batch, so the loops below never allocate.
+    let stored: FastMap<(&str, &str), &Existing> = maybe_existing
+        .iter()
+        .filter_map(|&i| {
+            let a = &appeals[i];
+            let x = found.get(&(a.source.clone(), a.external_id.clone()))?;
+            Some(((a.source.as_str(), a.external_id.as_str()), x))
+        })
+        .collect();
+
+    // Outcomes in batch order: each record against the state before it (stored,
+    // or an earlier copy in this batch).
+    let mut state: FastMap<(&str, &str), (u8, Option<i64>)> = FastMap::default();
+    let mut outcomes = Vec::with_capacity(appeals.len());
+    for a in appeals {
+        let key = (a.source.as_str(), a.external_id.as_str());
+        let now = (a.status.code(), a.resolved_at);
+        let before = state
+            .get(&key)
+            .copied()
+            .or_else(|| stored.get(&key).map(|x| (x.status, x.resolved_at)));
+        outcomes.push(match before {
+            None => Outcome::Accepted,
+            Some(b) if b == now => Outcome::Duplicate,
+            Some(_) => Outcome::Updated,
+        });
+        state.insert(key, now);
+    }
+
+    let mut changed = Vec::with_capacity(inserted.len() + maybe_existing.len());
+    for &i in &finals {
+        if let Some(&id) = inserted.get(&i) {
+            changed.push(IndexRow::from_appeal(id, &appeals[i]));
+        }
+    }
+    for &i in &maybe_existing {
         let a = &appeals[i];
-        let id = existing
-            .get(&(a.source.clone(), a.external_id.clone()))
-            .map(|x| x.id)
-            .ok_or_else(|| StoreError::Corrupt("updated row vanished".into()))?;
+        let Some(x) = stored.get(&(a.source.as_str(), a.external_id.as_str())) else {
+            return Err(StoreError::Corrupt(format!(
+                "appeal {}/{} conflicted on insert but is not stored",
+                a.source, a.external_id
+            )));
+        };
+        if (x.status, x.resolved_at) == (a.status.code(), a.resolved_at) {
+            continue;
+        }
         sqlx::query("UPDATE appeals SET status = ?, resolved_at = ?, seq = ? WHERE id = ?")
             .bind(i64::from(a.status.code()))
             .bind(a.resolved_at)
             .bind(seq as i64)
-            .bind(id)
+            .bind(x.id)
             .execute(&mut *conn)
             .await?;
         // The index keeps the stored (first) location and time; only state changes.
@@ -270,10 +298,17 @@ async fn write_in_tx(
             "SELECT id, cell, lat, lon, created_at, sector_id, status, resolved_at, source \
              FROM appeals WHERE id = ?",
         )
-        .bind(id)
+        .bind(x.id)
         .fetch_one(&mut *conn)
         .await?;
         changed.push(row_to_index(&row)?);
+    }
+    if changed.is_empty() {
+        return Ok(WriteResult {
+            outcomes,
+            changed,
+            seq: seq_now,
+        });
     }
     sqlx::query("UPDATE meta SET value = ? WHERE key = 'seq'")
         .bind(seq.to_string())
@@ -286,12 +321,13 @@ async fn write_in_tx(
     })
 }
 
-/// Finds the stored state of every (source, external_id) in the batch.
-async fn lookup(
+/// Finds the stored state of the given appeals' (source, external_id).
+async fn lookup<'a>(
     conn: &mut sqlx::SqliteConnection,
-    appeals: &[Appeal],
-) -> Result<HashMap<(String, String), Existing>, StoreError> {
-    let mut found = HashMap::new();
+    appeals: impl Iterator<Item = &'a Appeal>,
+) -> Result<FastMap<(String, String), Existing>, StoreError> {
+    let appeals: Vec<&Appeal> = appeals.collect();
+    let mut found = FastMap::default();
     for chunk in appeals.chunks(LOOKUP_ROWS) {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT id, source, external_id, status, resolved_at FROM appeals \
