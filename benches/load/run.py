@@ -528,6 +528,24 @@ def do_import(bin_: Path, csv_path: Path, db: Path, logdir: Path, partial: bool,
     return r
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def startup_log(text: str) -> dict:
+    """The server's own start-up figures: index load time, and sqlx's
+    slow-statement note for the full-table read when rebuilding."""
+    t = ANSI.sub("", text)
+    out = {}
+    m = re.search(r"index loaded .*?from_snapshot=(\w+) rows_from_db=(\d+) ms=(\d+)", t)
+    if m:
+        out.update({"from_snapshot": m.group(1) == "true", "rows_from_db": int(m.group(2)),
+                    "index_loaded_ms": int(m.group(3))})
+    m = re.search(r"slow statement.*?rows_returned=(\d+).*?elapsed_secs=([\d.]+)", t)
+    if m:
+        out.update({"db_read_rows": int(m.group(1)), "db_read_s": float(m.group(2))})
+    return out
+
+
 def cold_starts(args, bin_: Path, db: Path, logdir: Path) -> dict:
     snap = Path(str(db) + ".hexidx")
     out: dict = {"with_snapshot": [], "without_snapshot": []}
@@ -540,6 +558,7 @@ def cold_starts(args, bin_: Path, db: Path, logdir: Path) -> dict:
         finally:
             r_stop = s.stop()
         r["stop"] = r_stop
+        r["log"] = startup_log(s.log_text())
         out["with_snapshot"].append(r)
         log(f"cold start with snapshot: {r['first_answer_s']} s")
     for i in range(args.cold_runs_nosnap):
@@ -551,6 +570,7 @@ def cold_starts(args, bin_: Path, db: Path, logdir: Path) -> dict:
         finally:
             r_stop = s.stop()
         r["stop"] = r_stop
+        r["log"] = startup_log(s.log_text())
         r["snapshot_rewritten"] = snap.exists()
         out["without_snapshot"].append(r)
         log(f"cold start rebuilding from SQLite: {r['first_answer_s']} s")
@@ -842,6 +862,29 @@ def http_ingest(args, bin_: Path, csv_path: Path, db: Path, logdir: Path, n_tota
 SCHEMA_NO_FK = None
 
 
+def key_lookup(args, src, d, limit: int) -> dict:
+    """hexwatch classifies every record by looking its (source, external_id)
+    up first (8 000 keys per `IN (VALUES …)` query); the same lookup here,
+    against the just-filled table, Python-side binding included."""
+    keys = src.execute("SELECT source, external_id FROM appeals ORDER BY id LIMIT ?", (limit,)).fetchall()
+    per = 8000
+    q = ("SELECT id, status, resolved_at FROM appeals WHERE (source, external_id) IN (VALUES "
+         + ",".join(["(?,?)"] * per) + ")")
+    t = time.perf_counter()
+    deadline = t + args.bare_insert_time_limit
+    n = found = 0
+    for i in range(0, len(keys) - per + 1, per):
+        if time.perf_counter() > deadline:
+            break
+        flat = [x for k in keys[i:i + per] for x in k]
+        found += len(d.execute(q, flat).fetchall())
+        n += per
+    el = time.perf_counter() - t
+    log(f"bare sqlite key lookup: {n} keys, {n / el:.0f} keys/s")
+    return {"keys": n, "found": found, "keys_per_query": per, "s": round(el, 3),
+            "per_s": round(n / el) if el else None}
+
+
 def bare_sqlite_insert(args, src_db: Path, dst_db: Path) -> dict:
     """The ceiling of SQLite itself for the same rows: Python executemany of
     rows read from the imported DB (reading untimed), same schema (incl. the
@@ -881,9 +924,11 @@ def bare_sqlite_insert(args, src_db: Path, dst_db: Path) -> dict:
             d.execute("COMMIT")
             timed += time.perf_counter() - t
             n += len(rows)
-        d.close()
         out[f"executemany_chunk_{chunk}"] = {"rows": n, "insert_s": round(timed, 3),
                                              "per_s": round(n / timed) if timed else None}
+        if chunk == args.import_chunk and n:
+            out["key_lookup"] = key_lookup(args, src, d, limit)
+        d.close()
         log(f"bare sqlite executemany chunk {chunk}: {n} rows, {n / timed:.0f} rows/s")
     src.close()
 

@@ -2,6 +2,41 @@
 
 use h3o::{CellIndex, LatLng};
 use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// Outlines as GeoJSON text, by cell, bounded in bytes: boundaries are the
+/// costly part of a hexagon response and the same cells are asked for again
+/// and again.
+#[derive(Clone)]
+pub struct GeometryCache {
+    cache: moka::sync::Cache<u64, Arc<str>>,
+}
+
+impl std::fmt::Debug for GeometryCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GeometryCache")
+            .field("entries", &self.cache.entry_count())
+            .finish()
+    }
+}
+
+impl GeometryCache {
+    /// A cache holding about `max_bytes` of GeoJSON text.
+    pub fn new(max_bytes: u64) -> Self {
+        let cache = moka::sync::Cache::builder()
+            .max_capacity(max_bytes)
+            .weigher(|_k: &u64, v: &Arc<str>| u32::try_from(v.len() + 48).unwrap_or(u32::MAX))
+            .build();
+        GeometryCache { cache }
+    }
+
+    /// The cell's geometry as GeoJSON text.
+    pub fn json(&self, cell: CellIndex) -> Arc<str> {
+        self.cache.get_with(u64::from(cell), || {
+            Arc::from(cell_geometry(cell).to_string())
+        })
+    }
+}
 
 /// The cell's outline as a GeoJSON Polygon, or a MultiPolygon when it straddles ±180.
 pub fn cell_geometry(cell: CellIndex) -> Value {

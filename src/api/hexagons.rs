@@ -1,6 +1,6 @@
 //! `GET /api/v1/hexagons`: a GeoJSON FeatureCollection of H3 cells with counts.
 
-use super::{AppState, error::ApiError, geometry::cell_geometry, params::FilterParams};
+use super::{AppState, error::ApiError, jsonw::JsonWriter, params::FilterParams};
 use crate::aggregate::count_cells;
 use crate::index::cells::cell;
 use axum::Router;
@@ -8,7 +8,6 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::{Map, Value, json};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/hexagons", get(hexagons))
@@ -23,38 +22,45 @@ async fn hexagons(
 ) -> Result<Response, ApiError> {
     let res = q.res(DEFAULT_RES, st.limits())?;
     let filter = q.filter(&st.engine.catalogue, st.cfg.tz)?;
-    let engine = st.engine.clone();
     let cap = st.cfg.max_cells;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let counts = {
-            let data = engine.index.read();
+            let data = st.engine.index.read();
             count_cells(&data, &filter, res, cap)?
         };
-        let cat = &engine.catalogue;
-        let features: Vec<Value> = counts
-            .iter()
-            .filter_map(|c| {
-                let ci = cell(c.cell)?;
-                let by_sector: Map<String, Value> = c
-                    .by_sector
-                    .iter()
-                    .map(|&(s, n)| (cat.code_of(s).to_owned(), json!(n)))
-                    .collect();
-                Some(json!({
-                    "type": "Feature",
-                    "id": ci.to_string(),
-                    "geometry": cell_geometry(ci),
-                    "properties": {
-                        "h3": ci.to_string(),
-                        "count": c.total,
-                        "sector": c.dominant().map(|s| cat.code_of(s)),
-                        "by_sector": by_sector,
-                    }
-                }))
-            })
-            .collect();
-        let fc = json!({ "type": "FeatureCollection", "res": res, "features": features });
-        serde_json::to_vec(&fc).map_err(ApiError::internal)
+        let cat = &st.engine.catalogue;
+        let mut w = JsonWriter::with_capacity(64 + counts.len() * 400);
+        w.raw("{\"type\":\"FeatureCollection\",\"res\":")
+            .uint(u64::from(res))
+            .raw(",\"features\":[");
+        for (n, c) in counts.iter().enumerate() {
+            let Some(ci) = cell(c.cell) else { continue };
+            let h3 = ci.to_string();
+            if n > 0 {
+                w.raw(",");
+            }
+            w.raw("{\"type\":\"Feature\",\"id\":").str(&h3);
+            w.raw(",\"geometry\":").raw(&st.geometry.json(ci));
+            w.raw(",\"properties\":{\"h3\":")
+                .str(&h3)
+                .raw(",\"count\":")
+                .uint(u64::from(c.total));
+            w.raw(",\"sector\":");
+            match c.dominant() {
+                Some(s) => w.str(cat.code_of(s)),
+                None => w.raw("null"),
+            };
+            w.raw(",\"by_sector\":{");
+            for (k, &(s, n)) in c.by_sector.iter().enumerate() {
+                if k > 0 {
+                    w.raw(",");
+                }
+                w.str(cat.code_of(s)).raw(":").uint(u64::from(n));
+            }
+            w.raw("}}}");
+        }
+        w.raw("]}");
+        Ok(w.into_bytes())
     })
     .await??;
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())

@@ -8,6 +8,7 @@ pub mod error;
 mod geometry;
 mod health;
 mod hexagons;
+mod jsonw;
 pub mod params;
 
 use crate::engine::Engine;
@@ -55,9 +56,23 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     /// Settings.
     pub cfg: Arc<ApiConfig>,
+    /// Cell outlines as GeoJSON text.
+    geometry: geometry::GeometryCache,
 }
 
+/// Bytes of cell outlines kept as GeoJSON text (~200 bytes per cell).
+const GEOMETRY_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
 impl AppState {
+    /// State over an engine with the given settings.
+    pub fn new(engine: Arc<Engine>, cfg: ApiConfig) -> Self {
+        AppState {
+            engine,
+            cfg: Arc::new(cfg),
+            geometry: geometry::GeometryCache::new(GEOMETRY_CACHE_BYTES),
+        }
+    }
+
     fn limits(&self) -> params::Limits {
         params::Limits {
             max_res: self.cfg.max_res,

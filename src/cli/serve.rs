@@ -23,10 +23,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         max_res: args.max_res,
         web_dir: args.web_dir.clone(),
     };
-    let state = AppState {
-        engine: engine.clone(),
-        cfg: Arc::new(cfg),
-    };
+    let state = AppState::new(engine.clone(), cfg);
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!(
         "hexwatch listening on http://{} ({} appeals)",

@@ -29,10 +29,7 @@ impl TestApp {
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let engine = Engine::open(&url).await.expect("open");
         TestApp {
-            state: AppState {
-                engine: Arc::new(engine),
-                cfg: Arc::new(cfg),
-            },
+            state: AppState::new(Arc::new(engine), cfg),
             dir,
         }
     }
