@@ -1,7 +1,7 @@
 //! JSON arrays and NDJSON (one object per line).
 
+use super::record::JsonRecord;
 use super::{BodyError, Fields, Position};
-use serde_json::{Map, Value};
 use std::io::BufRead;
 
 /// Calls `each` for every element of a JSON array of objects.
@@ -9,21 +9,17 @@ pub fn parse_array(
     body: &[u8],
     mut each: impl FnMut(Position, &dyn Fields),
 ) -> Result<(), BodyError> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| BodyError::new(format!("body is not valid JSON: {e}")))?;
-    let Value::Array(items) = value else {
-        return Err(BodyError::new(
-            "body must be a JSON array of appeals (or a GeoJSON FeatureCollection with Content-Type application/geo+json)",
-        ));
-    };
-    let empty = Map::new();
-    for (index, item) in items.iter().enumerate() {
-        let pos = Position { index, line: None };
-        match item {
-            Value::Object(m) => each(pos, m),
-            // A non-object record still counts and is reported with its index.
-            _ => each(pos, &empty),
+    let items: Vec<JsonRecord> = serde_json::from_slice(body).map_err(|e| {
+        if e.is_data() {
+            BodyError::new(
+                "body must be a JSON array of appeals (or a GeoJSON FeatureCollection with Content-Type application/geo+json)",
+            )
+        } else {
+            BodyError::new(format!("body is not valid JSON: {e}"))
         }
+    })?;
+    for (index, item) in items.iter().enumerate() {
+        each(Position { index, line: None }, item);
     }
     Ok(())
 }
@@ -49,7 +45,7 @@ pub fn parse_reader_lines<R: std::io::Read>(
             index,
             line: Some(n + 1),
         };
-        let m: Map<String, Value> = serde_json::from_str(&line).map_err(|e| BodyError {
+        let m: JsonRecord = serde_json::from_str(&line).map_err(|e| BodyError {
             message: format!("line {} is not a JSON object: {e}", n + 1),
             position: Some(pos),
         })?;

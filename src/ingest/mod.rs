@@ -6,6 +6,7 @@ mod csv;
 mod fields;
 mod geojson;
 mod json;
+mod record;
 mod validate;
 
 use crate::domain::{Appeal, Catalogue};
