@@ -194,9 +194,9 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
-    // Parse + validate + cell of 20 000 CSV records.
+    // Parse + validate + cell of 20 000 records in each wire format, against
+    // the bare cost of reading the same JSON into serde_json values.
     let cat = catalogue();
-    let mut csv = Vec::new();
     let opts = GenerateOptions {
         appeals: 20_000,
         seed: 3,
@@ -205,21 +205,34 @@ fn benches(c: &mut Criterion) {
         end: end(),
     };
     let dir = tempfile::tempdir().expect("dir");
-    let path = dir.path().join("b.csv");
-    hexwatch::generate::write_file(&opts, &path, |_| {}).expect("write");
-    csv.extend(std::fs::read(&path).expect("read"));
     let mut g = c.benchmark_group("ingest_parse");
     g.throughput(Throughput::Elements(20_000));
-    g.bench_function("csv_validate_cell", |b| {
-        b.iter(|| {
-            black_box(
-                ingest::parse(Format::Csv, &csv, &cat)
-                    .expect("parse")
-                    .valid
-                    .len(),
-            )
-        })
-    });
+    for (ext, format) in [
+        ("csv", Format::Csv),
+        ("json", Format::Json),
+        ("ndjson", Format::Ndjson),
+    ] {
+        let path = dir.path().join(format!("b.{ext}"));
+        hexwatch::generate::write_file(&opts, &path, |_| {}).expect("write");
+        let body = std::fs::read(&path).expect("read");
+        g.bench_function(format!("{ext}_validate_cell"), |b| {
+            b.iter(|| {
+                black_box(
+                    ingest::parse(format, &body, &cat)
+                        .expect("parse")
+                        .valid
+                        .len(),
+                )
+            })
+        });
+        if ext == "json" {
+            g.bench_function("baseline_json_to_values", |b| {
+                b.iter(|| {
+                    black_box(serde_json::from_slice::<serde_json::Value>(&body).expect("json"))
+                })
+            });
+        }
+    }
     g.finish();
 }
 
