@@ -120,7 +120,8 @@ impl Store {
         }
     }
 
-    /// Streams every appeal changed after `seq` (all of them for 0), in id order.
+    /// Streams every appeal changed after `seq` (all of them for 0); a catch-up
+    /// comes in change order.
     pub fn rows_since(&self, seq: u64) -> BoxStream<'_, Result<IndexRow, StoreError>> {
         match self {
             Store::Sqlite(s) => s.rows_since(seq),

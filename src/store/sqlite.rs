@@ -133,15 +133,24 @@ impl SqliteStore {
     }
 
     pub(super) fn rows_since(&self, seq: u64) -> BoxStream<'_, Result<IndexRow, StoreError>> {
-        sqlx::query(
-            "SELECT a.id, a.cell, a.lat, a.lon, a.created_at, a.sector_id, a.status, a.resolved_at, a.source \
-             FROM appeals a WHERE a.seq > ? ORDER BY a.id",
-        )
-        .bind(i64::try_from(seq).unwrap_or(i64::MAX))
-        .fetch(&self.pool)
-        .map_err(StoreError::from)
-        .and_then(|r| async move { row_to_index(&r) })
-        .boxed()
+        // Everything: a plain table scan. A catch-up: through the seq index (an
+        // ORDER BY id here made SQLite scan the whole table to find a few rows).
+        let sql = if seq == 0 {
+            "SELECT id, cell, lat, lon, created_at, sector_id, status, resolved_at, source FROM appeals"
+        } else {
+            "SELECT id, cell, lat, lon, created_at, sector_id, status, resolved_at, source \
+             FROM appeals WHERE seq > ? ORDER BY seq"
+        };
+        let q = sqlx::query(sql);
+        let q = if seq == 0 {
+            q
+        } else {
+            q.bind(i64::try_from(seq).unwrap_or(i64::MAX))
+        };
+        q.fetch(&self.pool)
+            .map_err(StoreError::from)
+            .and_then(|r| async move { row_to_index(&r) })
+            .boxed()
     }
 }
 
