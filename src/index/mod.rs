@@ -65,7 +65,12 @@ impl Filter {
                 return false;
             }
         }
-        let t = c.created[i];
+        self.time_ok(c.created[i])
+    }
+
+    /// True when a creation time is within `[from, to)`.
+    #[inline]
+    pub fn time_ok(&self, t: i64) -> bool {
         self.from.is_none_or(|f| t >= f) && self.to.is_none_or(|to| t < to)
     }
 }
@@ -130,16 +135,44 @@ impl Data {
         filter: &Filter,
         mut f: impl FnMut(&Columns, usize),
     ) {
+        // Rows go through in blocks: first a branch-free pass over the sector
+        // byte picks candidates (a random sector mix defeats the branch
+        // predictor), then only those rows read their time, place and cell.
+        const BLOCK: usize = 1024;
         let base = &self.base;
         let fixed = filter.bbox.map(|b| b.fixed());
+        let mut picked = [0u32; BLOCK];
         for &(lo, hi) in ranges {
-            for i in lo..hi {
-                if fixed.is_some_and(|b| !b.contains(base.lat[i], base.lon[i])) {
-                    continue;
-                }
-                if filter.keeps(base, i) {
+            let mut start = lo;
+            while start < hi {
+                let end = (start + BLOCK).min(hi);
+                let n = match &filter.sectors {
+                    Some(set) => {
+                        let mut n = 0;
+                        for (i, &s) in base.sector[start..end].iter().enumerate() {
+                            picked[n] = i as u32;
+                            n += ((set[usize::from(s >> 6)] >> (s & 63)) & 1) as usize;
+                        }
+                        n
+                    }
+                    None => {
+                        for (k, p) in picked[..end - start].iter_mut().enumerate() {
+                            *p = k as u32;
+                        }
+                        end - start
+                    }
+                };
+                for &k in &picked[..n] {
+                    let i = start + k as usize;
+                    if !filter.time_ok(base.created[i]) {
+                        continue;
+                    }
+                    if fixed.is_some_and(|b| !b.contains(base.lat[i], base.lon[i])) {
+                        continue;
+                    }
                     f(base, i);
                 }
+                start = end;
             }
         }
     }
@@ -350,6 +383,12 @@ impl Index {
     /// The change sequence number of the latest applied write.
     pub fn seq(&self) -> u64 {
         self.data.read().seq
+    }
+
+    /// The change sequence number, or `None` when a writer holds or awaits the
+    /// lock: lets an async handler read it without blocking its thread.
+    pub fn try_seq(&self) -> Option<u64> {
+        self.data.try_read().map(|d| d.seq)
     }
 }
 
