@@ -1,10 +1,7 @@
 //! Per-cell counts with a breakdown by sector.
 
-use super::{AggError, parallel::run_parts};
-use crate::index::{
-    Data, Filter,
-    cells::{group_key, parent_raw},
-};
+use super::{AggError, parallel::run_parts, runs::scan_runs};
+use crate::index::{Data, Filter, cells::parent_raw};
 use std::collections::HashMap;
 
 /// Appeals in one cell.
@@ -105,50 +102,46 @@ fn count_base(
     res: u8,
     cap: usize,
 ) -> Result<Vec<CellCount>, AggError> {
-    let mut out: Vec<CellCount> = Vec::new();
-    let mut tally = [0u32; 256];
-    let mut touched: Vec<u8> = Vec::with_capacity(16);
-    let mut run_key = u64::MAX;
-    let mut run_cell = 0u64;
-    let mut too_many = false;
-    let flush =
-        |out: &mut Vec<CellCount>, tally: &mut [u32; 256], touched: &mut Vec<u8>, cell: u64| {
-            if touched.is_empty() {
-                return;
-            }
-            let mut c = CellCount::new(cell);
-            touched.sort_unstable();
-            for &s in touched.iter() {
-                c.total += tally[usize::from(s)];
-                c.by_sector.push((s, tally[usize::from(s)]));
-                tally[usize::from(s)] = 0;
-            }
-            touched.clear();
-            out.push(c);
-        };
-    data.scan_base(ranges, filter, |c, i| {
-        if too_many {
-            return;
-        }
-        let key = group_key(c.cell[i], res);
-        if key != run_key {
-            flush(&mut out, &mut tally, &mut touched, run_cell);
-            if out.len() > cap {
-                too_many = true;
-                return;
-            }
-            run_key = key;
-            run_cell = parent_raw(c.cell[i], res);
-        }
-        let s = c.sector[i];
-        if tally[usize::from(s)] == 0 {
-            touched.push(s);
-        }
-        tally[usize::from(s)] += 1;
-    });
-    if too_many {
-        return Err(AggError::TooManyCells { cap });
+    struct Tally {
+        out: Vec<CellCount>,
+        tally: [u32; 256],
+        // Sectors seen in this run: only they are read and reset at its end.
+        touched: Vec<u8>,
     }
-    flush(&mut out, &mut tally, &mut touched, run_cell);
-    Ok(out)
+    let mut st = Tally {
+        out: Vec::new(),
+        tally: [0; 256],
+        touched: Vec::with_capacity(16),
+    };
+    let complete = scan_runs(
+        data,
+        ranges,
+        filter,
+        res,
+        &mut st,
+        |st, c, i| {
+            let s = usize::from(c.sector[i]);
+            if st.tally[s] == 0 {
+                st.touched.push(c.sector[i]);
+            }
+            st.tally[s] += 1;
+        },
+        |st, cell| {
+            let mut c = CellCount::new(cell);
+            st.touched.sort_unstable();
+            for &s in &st.touched {
+                let n = std::mem::take(&mut st.tally[usize::from(s)]);
+                c.total += n;
+                c.by_sector.push((s, n));
+            }
+            st.touched.clear();
+            st.out.push(c);
+            st.out.len() <= cap
+        },
+    );
+    if complete {
+        Ok(st.out)
+    } else {
+        Err(AggError::TooManyCells { cap })
+    }
 }

@@ -6,6 +6,7 @@ mod cells;
 mod parallel;
 pub mod periods;
 mod rows;
+mod runs;
 
 pub use cells::{CellCount, count_cells};
 pub use periods::{Period, Periods};

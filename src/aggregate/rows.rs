@@ -1,10 +1,7 @@
 //! `{cell, sector, period_start, count}` rows for analysts and exports.
 
-use super::{AggError, Periods, parallel::run_parts};
-use crate::index::{
-    Data, Filter,
-    cells::{group_key, parent_raw},
-};
+use super::{AggError, Periods, parallel::run_parts, runs::scan_runs};
+use crate::index::{Data, Filter, cells::parent_raw};
 
 /// One row of an aggregation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -78,45 +75,44 @@ fn rows_base(
     periods: &Periods,
     cap: usize,
 ) -> Result<Vec<AggRow>, AggError> {
-    let mut out: Vec<AggRow> = Vec::new();
-    let mut run: Vec<(u32, u8)> = Vec::new();
-    let mut run_key = u64::MAX;
-    let mut run_cell = 0u64;
-    let mut too_many = false;
-    let flush = |out: &mut Vec<AggRow>, run: &mut Vec<(u32, u8)>, cell: u64| {
-        run.sort_unstable();
-        for chunk in run.chunk_by(|a, b| a == b) {
-            out.push(AggRow {
-                cell,
-                period: chunk[0].0,
-                sector: chunk[0].1,
-                count: chunk.len() as u32,
-            });
-        }
-        run.clear();
-    };
-    data.scan_base(ranges, filter, |c, i| {
-        if too_many {
-            return;
-        }
-        let Some(p) = periods.index_of(c.created[i]) else {
-            return;
-        };
-        let key = group_key(c.cell[i], res);
-        if key != run_key {
-            flush(&mut out, &mut run, run_cell);
-            if out.len() > cap {
-                too_many = true;
-                return;
-            }
-            run_key = key;
-            run_cell = parent_raw(c.cell[i], res);
-        }
-        run.push((p, c.sector[i]));
-    });
-    if too_many {
-        return Err(AggError::TooManyCells { cap });
+    struct Runs {
+        out: Vec<AggRow>,
+        // (period, sector) of each row in the current run.
+        run: Vec<(u32, u8)>,
     }
-    flush(&mut out, &mut run, run_cell);
-    Ok(out)
+    let mut st = Runs {
+        out: Vec::new(),
+        run: Vec::new(),
+    };
+    let complete = scan_runs(
+        data,
+        ranges,
+        filter,
+        res,
+        &mut st,
+        |st, c, i| {
+            if let Some(p) = periods.index_of(c.created[i]) {
+                st.run.push((p, c.sector[i]));
+            }
+        },
+        |st, cell| {
+            st.run.sort_unstable();
+            for chunk in st.run.chunk_by(|a, b| a == b) {
+                let (period, sector) = chunk[0];
+                st.out.push(AggRow {
+                    cell,
+                    period,
+                    sector,
+                    count: chunk.len() as u32,
+                });
+            }
+            st.run.clear();
+            st.out.len() <= cap
+        },
+    );
+    if complete {
+        Ok(st.out)
+    } else {
+        Err(AggError::TooManyCells { cap })
+    }
 }

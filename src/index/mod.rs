@@ -393,4 +393,6 @@ impl Index {
 }
 
 #[cfg(test)]
+pub(crate) mod testdata;
+#[cfg(test)]
 mod tests;

@@ -1,38 +1,8 @@
 //! Index queries against a brute-force filter over fixed-seed points.
 
+use super::testdata::random_rows;
 use super::*;
-use crate::domain::{Status, cell_of};
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-
-fn random_rows(n: usize, seed: u64) -> Vec<IndexRow> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    (0..n)
-        .map(|i| {
-            // Half around Kazan, half near the antimeridian in Chukotka.
-            let (lat, lon) = if i % 2 == 0 {
-                (rng.random_range(55.6..56.0), rng.random_range(48.8..49.4))
-            } else {
-                let x: f64 = rng.random_range(178.0..182.0);
-                (
-                    rng.random_range(64.0..66.0),
-                    if x > 180.0 { x - 360.0 } else { x },
-                )
-            };
-            IndexRow {
-                id: i as i64 + 1,
-                cell: u64::from(cell_of(lat, lon).expect("cell")),
-                lat,
-                lon,
-                created_at: 1_600_000_000 + rng.random_range(0..100_000_000),
-                sector: rng.random_range(1..=11),
-                status: Status::New,
-                resolved_at: None,
-                source: ["vk", "phone"][i % 2].to_owned(),
-            }
-        })
-        .collect()
-}
+use crate::domain::Status;
 
 fn brute(rows: &[IndexRow], f: &Filter) -> Vec<i64> {
     let mut ids: Vec<i64> = rows

@@ -1,0 +1,44 @@
+//! Fixed-seed appeal rows for tests: clusters around Kazan, in Chukotka
+//! across the antimeridian, and around Moscow.
+
+use crate::domain::{Status, cell_of};
+use crate::store::IndexRow;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// `n` rows cycling over the first `clusters` (1–3) of Kazan, Chukotka and
+/// Moscow, with sectors 1..=`max_sector` and times over ~3 years from 2020-09.
+pub fn rows_in(n: usize, seed: u64, clusters: usize, max_sector: u8) -> Vec<IndexRow> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..n)
+        .map(|i| {
+            let (lat, lon) = match i % clusters.clamp(1, 3) {
+                0 => (rng.random_range(55.6..56.0), rng.random_range(48.8..49.4)),
+                1 => {
+                    let x: f64 = rng.random_range(178.0..182.0);
+                    (
+                        rng.random_range(64.0..66.0),
+                        if x > 180.0 { x - 360.0 } else { x },
+                    )
+                }
+                _ => (rng.random_range(55.5..56.0), rng.random_range(37.3..37.9)),
+            };
+            IndexRow {
+                id: i as i64 + 1,
+                cell: u64::from(cell_of(lat, lon).expect("cell")),
+                lat,
+                lon,
+                created_at: 1_600_000_000 + rng.random_range(0..100_000_000),
+                sector: rng.random_range(1..=max_sector),
+                status: Status::New,
+                resolved_at: None,
+                source: ["vk", "phone"][i % 2].to_owned(),
+            }
+        })
+        .collect()
+}
+
+/// Kazan and Chukotka, all eleven sectors.
+pub fn random_rows(n: usize, seed: u64) -> Vec<IndexRow> {
+    rows_in(n, seed, 2, 11)
+}
