@@ -71,6 +71,24 @@ pub struct ServeArgs {
     /// Folder of the web front end served at `/`.
     #[arg(long, env = "HEXWATCH_WEB_DIR", default_value = "web")]
     pub web_dir: PathBuf,
+    /// Bytes of encoded vector tiles kept in memory (0 turns the cache off).
+    #[arg(long, env = "HEXWATCH_TILE_CACHE_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub tile_cache_bytes: u64,
+    /// `Cache-Control` header sent with vector tiles.
+    #[arg(
+        long,
+        env = "HEXWATCH_TILE_CACHE_CONTROL",
+        default_value = "public, max-age=60"
+    )]
+    pub tile_cache_control: String,
+    /// Origins (comma list, or `*`) whose pages may fetch tiles and TileJSON
+    /// cross-origin; none by default (the bundled front end is same-origin).
+    #[arg(long, env = "HEXWATCH_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Public base URL written into TileJSON (e.g. `https://maps.example.org`)
+    /// when a proxy hides it; by default taken from each request's Host.
+    #[arg(long, env = "HEXWATCH_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// `hexwatch import`.

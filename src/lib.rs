@@ -8,6 +8,8 @@
 //!   for recent writes, restored at start from a snapshot;
 //! * [`aggregate`] bins the index by parent cell, sector and calendar period;
 //! * [`engine`] orders "commit, then index" and loads the index;
+//! * [`tiles`] makes Mapbox Vector Tiles (hexagons, appeals, fixes) and their
+//!   TileJSON from the index, with caches for cell outlines and whole tiles;
 //! * [`api`] is the HTTP layer (axum), the only code that knows about HTTP;
 //! * [`cli`] implements the `serve`, `import`, `generate` and `migrate` commands.
 
@@ -21,3 +23,4 @@ pub mod generate;
 pub mod index;
 pub mod ingest;
 pub mod store;
+pub mod tiles;

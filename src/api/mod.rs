@@ -10,6 +10,8 @@ mod health;
 mod hexagons;
 mod jsonw;
 pub mod params;
+pub mod tiles;
+mod tiles_json;
 
 use crate::engine::Engine;
 use axum::Router;
@@ -21,6 +23,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use tiles::TileConfig;
 
 /// Settings the handlers need.
 #[derive(Debug, Clone)]
@@ -58,6 +61,8 @@ pub struct AppState {
     pub cfg: Arc<ApiConfig>,
     /// Cell outlines as GeoJSON text.
     geometry: geometry::GeometryCache,
+    /// Vector tile settings and caches.
+    tiles: tiles::TileState,
 }
 
 /// Bytes of cell outlines kept as GeoJSON text (~200 bytes per cell).
@@ -70,7 +75,14 @@ impl AppState {
             engine,
             cfg: Arc::new(cfg),
             geometry: geometry::GeometryCache::new(GEOMETRY_CACHE_BYTES),
+            tiles: tiles::TileState::new(TileConfig::default()),
         }
+    }
+
+    /// The same state with these tile settings (and fresh tile caches).
+    pub fn with_tiles(mut self, cfg: TileConfig) -> Self {
+        self.tiles = tiles::TileState::new(cfg);
+        self
     }
 
     fn limits(&self) -> params::Limits {
@@ -84,11 +96,13 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let web = &state.cfg.web_dir;
     let static_files = ServeDir::new(web).fallback(ServeFile::new(web.join("index.html")));
+    let tiles = tiles::router(state.tiles.config());
     Router::new()
         .merge(health::router())
         .merge(appeals::router(state.cfg.max_body_bytes))
         .merge(hexagons::router())
         .merge(aggregate::router())
+        .merge(tiles)
         .fallback_service(static_files)
         .with_state(state)
         .layer(CompressionLayer::new())

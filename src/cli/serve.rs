@@ -1,6 +1,6 @@
 //! `hexwatch serve`: load the index, optionally seed the demo data, serve HTTP.
 
-use crate::api::{ApiConfig, AppState};
+use crate::api::{ApiConfig, AppState, TileConfig};
 use crate::config::ServeArgs;
 use crate::engine::Engine;
 use crate::generate::{GenerateOptions, Scenario};
@@ -23,7 +23,18 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         max_res: args.max_res,
         web_dir: args.web_dir.clone(),
     };
-    let state = AppState::new(engine.clone(), cfg);
+    let tiles = TileConfig {
+        cache_bytes: args.tile_cache_bytes,
+        cache_control: args.tile_cache_control.clone(),
+        cors_origins: args
+            .cors_origins
+            .iter()
+            .map(|o| o.trim().to_owned())
+            .filter(|o| !o.is_empty())
+            .collect(),
+        public_url: args.public_url.clone(),
+    };
+    let state = AppState::new(engine.clone(), cfg).with_tiles(tiles);
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!(
         "hexwatch listening on http://{} ({} appeals)",

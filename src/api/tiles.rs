@@ -1,0 +1,334 @@
+//! `/tiles`: Mapbox Vector Tiles of the `hexagons`, `appeals` and `fixes`
+//! layers, their TileJSON and the catalogue of sources.
+//!
+//! Every tile answer carries an ETag derived from the layer, address,
+//! resolution, filters and the data version (bumped by every committed
+//! write), so `If-None-Match` gets a 304 without building anything. Built
+//! tiles are kept in a byte-bounded cache under the same key. Empty tiles are
+//! answered consistently as a 200 holding the layer with no features.
+
+use super::params::FilterParams;
+use super::{AppState, error::ApiError, tiles_json};
+use crate::tiles::hexagons::{self, HexagonQuery};
+use crate::tiles::points::{self, AppealQuery};
+use crate::tiles::zoom::{finest_res_for_zoom, res_for_zoom};
+use crate::tiles::{Layer, OutlineCache, TileCache, TileCoord, TileError, TileKey, strip_mvt};
+use axum::Router;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use bytes::Bytes;
+use std::sync::Arc;
+use std::time::Instant;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+/// Settings of the tile endpoints.
+#[derive(Debug, Clone)]
+pub struct TileConfig {
+    /// Bytes of encoded tiles kept in memory (0: no cache).
+    pub cache_bytes: u64,
+    /// `Cache-Control` sent with tiles (and their 304s).
+    pub cache_control: String,
+    /// Origins allowed to fetch tiles from a browser page elsewhere (`*` for
+    /// any); empty sends no CORS headers (same origin only).
+    pub cors_origins: Vec<String>,
+    /// Base URL written into TileJSON (`https://maps.example.org`); by
+    /// default taken from the request's `Host` (and `X-Forwarded-*`).
+    pub public_url: Option<String>,
+}
+
+impl Default for TileConfig {
+    fn default() -> Self {
+        TileConfig {
+            cache_bytes: 256 * 1024 * 1024,
+            cache_control: "public, max-age=60".into(),
+            cors_origins: Vec::new(),
+            public_url: None,
+        }
+    }
+}
+
+/// Bytes of projected cell outlines kept (~170 bytes per cell: 1.5 M cells,
+/// the hexagons of about a thousand dense city tiles).
+const OUTLINE_CACHE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The tile endpoints' share of [`AppState`].
+#[derive(Debug, Clone)]
+pub struct TileState {
+    cfg: Arc<TileConfig>,
+    outlines: OutlineCache,
+    cache: TileCache,
+    /// The database's identity, salted into ETags (read once).
+    db_uuid: Arc<tokio::sync::OnceCell<String>>,
+}
+
+impl TileState {
+    /// State with these settings and empty caches.
+    pub fn new(cfg: TileConfig) -> Self {
+        TileState {
+            cache: TileCache::new(cfg.cache_bytes),
+            outlines: OutlineCache::new(OUTLINE_CACHE_BYTES),
+            cfg: Arc::new(cfg),
+            db_uuid: Arc::new(tokio::sync::OnceCell::new()),
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &TileConfig {
+        &self.cfg
+    }
+}
+
+/// The routes, with CORS when configured.
+pub fn router(cfg: &TileConfig) -> Router<AppState> {
+    let inner = Router::new()
+        .route("/{file}", get(tiles_json::tile_json))
+        .route("/{layer}/{z}/{x}/{y}", get(tile))
+        .fallback(not_found);
+    let r = Router::new()
+        .route("/tiles", get(tiles_json::catalogue))
+        .route("/tiles/", get(tiles_json::catalogue))
+        .nest("/tiles", inner);
+    match cors(cfg) {
+        Some(c) => r.layer(c),
+        None => r,
+    }
+}
+
+fn cors(cfg: &TileConfig) -> Option<CorsLayer> {
+    if cfg.cors_origins.is_empty() {
+        return None;
+    }
+    let origin = if cfg.cors_origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            cfg.cors_origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o).ok()),
+        )
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(origin)
+            .allow_methods([axum::http::Method::GET, axum::http::Method::HEAD])
+            .allow_headers([header::IF_NONE_MATCH])
+            .expose_headers([header::ETAG, header::CACHE_CONTROL]),
+    )
+}
+
+impl From<TileError> for ApiError {
+    fn from(e: TileError) -> Self {
+        match e {
+            TileError::TooManyFeatures { .. } => ApiError {
+                code: "too_many_features",
+                ..ApiError::bad_param("z", e.to_string())
+            },
+            TileError::Encode(_) => ApiError::internal(e),
+            _ => {
+                let field = e.field().unwrap_or("path");
+                ApiError::bad_param(field, e.to_string())
+            }
+        }
+    }
+}
+
+pub(super) fn bad_path(e: PathRejection) -> ApiError {
+    ApiError::bad_param("path", e.body_text())
+}
+
+pub(super) fn bad_query(e: QueryRejection) -> ApiError {
+    ApiError::bad_param("query", e.body_text())
+}
+
+pub(super) async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such tile resource; see /tiles for the sources",
+    )
+}
+
+/// A parsed tile request.
+struct TileRequest {
+    key: TileKey,
+    filter: crate::index::Filter,
+}
+
+fn parse_request(
+    st: &AppState,
+    layer: &str,
+    (z, x, y): (&str, &str, &str),
+    q: &FilterParams,
+) -> Result<TileRequest, ApiError> {
+    let layer = Layer::parse(layer)?;
+    let tile = TileCoord::parse(z, x, strip_mvt(y)?)?;
+    if q.bbox.is_some() {
+        return Err(TileError::NotForTiles("bbox").into());
+    }
+    let filter = q.filter(&st.engine.catalogue, st.cfg.tz)?;
+    let res = match layer {
+        Layer::Hexagons => {
+            let res = q.res(res_for_zoom(tile.z()), st.limits())?;
+            let max = finest_res_for_zoom(tile.z());
+            if res > max {
+                return Err(TileError::ResTooFine {
+                    res,
+                    z: tile.z(),
+                    max,
+                }
+                .into());
+            }
+            res
+        }
+        Layer::Appeals | Layer::Fixes => 0,
+    };
+    let key = TileKey {
+        layer,
+        tile,
+        res,
+        sectors: filter.sectors,
+        from: filter.from,
+        to: filter.to,
+        seq: 0,
+    };
+    Ok(TileRequest { key, filter })
+}
+
+async fn tile(
+    State(st): State<AppState>,
+    path: Result<Path<(String, String, String, String)>, PathRejection>,
+    query: Result<Query<FilterParams>, QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Path((layer, z, x, y)) = path.map_err(bad_path)?;
+    let Query(q) = query.map_err(bad_query)?;
+    let TileRequest { mut key, filter } = parse_request(&st, &layer, (&z, &x, &y), &q)?;
+    let salt = db_uuid(&st).await?;
+    // Read the version without blocking this thread behind a writer.
+    key.seq = match st.engine.index.try_seq() {
+        Some(s) => s,
+        None => {
+            let index = st.engine.index.clone();
+            tokio::task::spawn_blocking(move || index.seq()).await?
+        }
+    };
+    let etag = etag(&key, &salt);
+    if matches_etag(&headers, &etag) {
+        return Ok(not_modified(&st, etag));
+    }
+    if let Some(bytes) = st.tiles.cache.get(&key) {
+        return Ok(mvt(&st, bytes, etag));
+    }
+    let state = st.clone();
+    let (bytes, key) = tokio::task::spawn_blocking(move || build(&state, key, &filter)).await??;
+    Ok(mvt(&st, bytes, self::etag(&key, &salt)))
+}
+
+/// Builds (or finds, when another request just did) the tile of the current
+/// data; the key comes back with the version actually used.
+fn build(
+    st: &AppState,
+    key: TileKey,
+    filter: &crate::index::Filter,
+) -> Result<(Bytes, TileKey), ApiError> {
+    let started = Instant::now();
+    let data = st.engine.index.read();
+    let key = TileKey {
+        seq: data.seq,
+        ..key
+    };
+    if let Some(bytes) = st.tiles.cache.get(&key) {
+        return Ok((bytes, key));
+    }
+    let cat = &st.engine.catalogue;
+    let encoded = match key.layer {
+        Layer::Hexagons => hexagons::tile(
+            &data,
+            cat,
+            &st.tiles.outlines,
+            &HexagonQuery {
+                tile: key.tile,
+                res: key.res,
+                filter: filter.clone(),
+                cap: st.cfg.max_cells,
+            },
+        )?,
+        Layer::Appeals => points::appeal_tile(
+            &data,
+            cat,
+            &AppealQuery {
+                tile: key.tile,
+                filter: filter.clone(),
+                cap: st.cfg.max_cells,
+                tz: st.cfg.tz,
+            },
+        )?,
+        Layer::Fixes => points::fixes_tile()?,
+    };
+    drop(data);
+    tracing::debug!(
+        layer = key.layer.name(),
+        tile = %key.tile,
+        res = key.res,
+        features = encoded.features,
+        bytes = encoded.bytes.len(),
+        us = started.elapsed().as_micros() as u64,
+        "tile built"
+    );
+    let bytes = Bytes::from(encoded.bytes);
+    st.tiles.cache.insert(key, bytes.clone());
+    Ok((bytes, key))
+}
+
+async fn db_uuid(st: &AppState) -> Result<String, ApiError> {
+    let engine = st.engine.clone();
+    let id = st
+        .tiles
+        .db_uuid
+        .get_or_try_init(|| async move { engine.store.version().await.map(|(u, _)| u) })
+        .await?;
+    Ok(id.clone())
+}
+
+fn etag(key: &TileKey, salt: &str) -> String {
+    // Weak: the same tile may go out gzip'd, brotli'd or plain.
+    format!("W/\"{:016x}\"", key.digest(salt))
+}
+
+/// RFC 9110 weak comparison against each tag of `If-None-Match`.
+fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let ours = bare(etag);
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim() == "*" || bare(t) == ours)
+}
+
+fn caching_headers(st: &AppState, etag: String) -> [(header::HeaderName, String); 2] {
+    [
+        (header::ETAG, etag),
+        (header::CACHE_CONTROL, st.tiles.cfg.cache_control.clone()),
+    ]
+}
+
+fn not_modified(st: &AppState, etag: String) -> Response {
+    (StatusCode::NOT_MODIFIED, caching_headers(st, etag)).into_response()
+}
+
+fn mvt(st: &AppState, bytes: Bytes, etag: String) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/vnd.mapbox-vector-tile".to_owned(),
+        )],
+        caching_headers(st, etag),
+        bytes,
+    )
+        .into_response()
+}

@@ -1,0 +1,110 @@
+//! `GET /tiles` (the catalogue of tile sources) and `GET /tiles/{layer}.json`
+//! (TileJSON 3.0.0 whose tile URLs carry the request's filters).
+
+use super::params::FilterParams;
+use super::tiles::{bad_path, bad_query, not_found};
+use super::{AppState, error::ApiError};
+use crate::tiles::{Layer, TileError, tilejson};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+
+/// `GET /tiles/{layer}.json`: TileJSON whose tile URLs carry the filters.
+pub(super) async fn tile_json(
+    State(st): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<FilterParams>, QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Path(file) = path.map_err(bad_path)?;
+    let Query(q) = query.map_err(bad_query)?;
+    let Some(name) = file.strip_suffix(".json") else {
+        return Err(not_found().await);
+    };
+    let layer = Layer::parse(name)?;
+    if q.bbox.is_some() {
+        return Err(TileError::NotForTiles("bbox").into());
+    }
+    // Validate what the tile URLs will carry, so a bad filter fails here.
+    q.filter(&st.engine.catalogue, st.cfg.tz)?;
+    let mut carried: Vec<(&str, &str)> = Vec::new();
+    for (k, v) in [("sector", &q.sector), ("from", &q.from), ("to", &q.to)] {
+        if let Some(v) = v {
+            carried.push((k, v));
+        }
+    }
+    if layer == Layer::Hexagons
+        && let Some(r) = &q.res
+    {
+        q.res(0, st.limits())?;
+        carried.push(("res", r));
+    }
+    let base = base_url(&st, &headers);
+    let mut url = format!("{base}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt", layer.name());
+    for (i, (k, v)) in carried.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(k);
+        url.push('=');
+        url.push_str(&percent_encode(v));
+    }
+    let src = tilejson::source(layer, &st.engine.catalogue, st.cfg.max_res);
+    Ok(axum::Json(tilejson::tilejson(&src, &url)).into_response())
+}
+
+/// `GET /tiles`: the tile sources with their TileJSON and tile URLs.
+pub(super) async fn catalogue(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let base = base_url(&st, &headers);
+    let sources: Vec<serde_json::Value> = Layer::ALL
+        .into_iter()
+        .map(|l| {
+            let src = tilejson::source(l, &st.engine.catalogue, st.cfg.max_res);
+            serde_json::json!({
+                "id": src.id,
+                "name": src.name,
+                "description": src.description,
+                "minzoom": src.minzoom,
+                "maxzoom": src.maxzoom,
+                "tilejson": format!("{base}/tiles/{}.json", src.id),
+                "tiles": format!("{base}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt", src.id),
+            })
+        })
+        .collect();
+    axum::Json(serde_json::json!({ "sources": sources })).into_response()
+}
+
+/// The server's base URL as clients see it.
+fn base_url(st: &AppState, headers: &HeaderMap) -> String {
+    if let Some(u) = &st.tiles.config().public_url {
+        return u.trim_end_matches('/').to_owned();
+    }
+    let get = |h: &str| {
+        headers
+            .get(h)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_graphic()))
+    };
+    let proto = match get("x-forwarded-proto") {
+        Some("https") => "https",
+        _ => "http",
+    };
+    let host = get("x-forwarded-host")
+        .or_else(|| get("host"))
+        .unwrap_or("localhost");
+    format!("{proto}://{host}")
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,192 @@
+//! The `hexagons` layer: one polygon feature per H3 cell meeting the buffered
+//! tile, with `h3`, `count`, the dominant `sector` and `count_<sector>` for
+//! each sector present (absent means 0). The feature id is the cell's raw
+//! 64-bit index, so map clients can address cells with feature state.
+
+use super::clip::{clip_ring, snap};
+use super::coord::{BUFFER, EXTENT, TileCoord};
+use super::outline::{Outline, OutlineCache};
+use super::select;
+use super::{Encoded, Layer, TileError};
+use crate::aggregate::CellCount;
+use crate::domain::Catalogue;
+use crate::index::{Data, Filter, cells::cell};
+use fast_mvt::{MvtGeomType, MvtLayerBuilder, MvtValueRef};
+use std::fmt::Write as _;
+
+/// What a hexagon tile shows.
+#[derive(Debug, Clone)]
+pub struct HexagonQuery {
+    /// The tile.
+    pub tile: TileCoord,
+    /// H3 resolution of the cells.
+    pub res: u8,
+    /// Sector and time conditions (its `bbox` is ignored).
+    pub filter: Filter,
+    /// Most cells a tile may hold.
+    pub cap: usize,
+}
+
+/// Counts the cells of the tile (whole cells, see [`super::select`]); the
+/// result may hold cells near the tile that [`encode`] then drops.
+pub fn count(data: &Data, q: &HexagonQuery) -> Result<Vec<CellCount>, TileError> {
+    select::count(data, q.tile, q.res, &q.filter, q.cap)
+}
+
+/// Builds the hexagon tile.
+pub fn tile(
+    data: &Data,
+    cat: &Catalogue,
+    outlines: &OutlineCache,
+    q: &HexagonQuery,
+) -> Result<Encoded, TileError> {
+    let counts = count(data, q)?;
+    encode(&counts, cat, outlines, q.tile)
+}
+
+/// Encodes counted cells: clips each outline to the buffered tile (drawing
+/// cells that straddle ±180 on both sides) and skips cells that miss it.
+pub fn encode(
+    counts: &[CellCount],
+    cat: &Catalogue,
+    outlines: &OutlineCache,
+    tile: TileCoord,
+) -> Result<Encoded, TileError> {
+    let keys: Vec<(u8, String, &str)> = cat
+        .all()
+        .iter()
+        .map(|s| (s.id, format!("count_{}", s.code), s.code.as_str()))
+        .collect();
+    let key_of = |id: u8| keys.iter().find(|k| k.0 == id);
+    let mut layer = MvtLayerBuilder::new(Layer::Hexagons.name())?;
+    let mut geom = Geometry::default();
+    let mut h3 = String::with_capacity(16);
+    let mut features = 0;
+    for c in counts {
+        let Some(ci) = cell(c.cell) else { continue };
+        if !geom.build(&outlines.get(ci), tile) {
+            continue;
+        }
+        let mut f = layer.feature_of(MvtGeomType::Polygon);
+        for part in &geom.parts {
+            f.ring(part.iter().map(|&(x, y)| geo::Coord { x, y }), true)?;
+        }
+        f.id(Some(c.cell));
+        h3.clear();
+        let _ = write!(h3, "{:x}", c.cell);
+        f.tag_ref("h3", MvtValueRef::String(&h3))?;
+        f.tag_ref("count", MvtValueRef::UInt(u64::from(c.total)))?;
+        if let Some(k) = c.dominant().and_then(key_of) {
+            f.tag_ref("sector", MvtValueRef::String(k.2))?;
+        }
+        for &(s, n) in &c.by_sector {
+            if let Some(k) = key_of(s) {
+                f.tag_ref(&k.1, MvtValueRef::UInt(u64::from(n)))?;
+            }
+        }
+        layer = f.end();
+        features += 1;
+    }
+    Ok(Encoded {
+        bytes: layer.encode(),
+        features,
+    })
+}
+
+/// One cell's rings in a tile, with the buffers reused from cell to cell.
+#[derive(Debug, Default)]
+pub struct Geometry {
+    /// The clipped, snapped parts (exterior rings; hexagons have no holes).
+    pub parts: Vec<Vec<(i32, i32)>>,
+    moved: Vec<[f64; 2]>,
+    clipped: Vec<[f64; 2]>,
+    tmp: Vec<[f64; 2]>,
+    spare: Vec<Vec<(i32, i32)>>,
+}
+
+impl Geometry {
+    /// Clips a projected outline to the buffered tile, trying the copies one
+    /// world east and west too (cells straddling ±180, and the buffer of the
+    /// edge tiles, which reaches across it). False when nothing is left.
+    pub fn build(&mut self, outline: &Outline, tile: TileCoord) -> bool {
+        let polar = outline.polar;
+        let outline = &outline.ring;
+        self.spare.append(&mut self.parts);
+        let n = tile.tiles_per_side();
+        let b = f64::from(BUFFER) / f64::from(EXTENT);
+        let (lo, hi) = (
+            (f64::from(tile.x()) - b) / n,
+            (f64::from(tile.x()) + 1.0 + b) / n,
+        );
+        let (min, max) = outline
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, z), p| (a.min(p[0]), z.max(p[0])));
+        let (clip_lo, clip_hi) = (-f64::from(BUFFER), f64::from(EXTENT + BUFFER));
+        if polar {
+            self.clip_cap(outline, tile, clip_lo, clip_hi);
+            return !self.parts.is_empty();
+        }
+        for shift in [0.0, -1.0, 1.0] {
+            if max + shift < lo || min + shift > hi {
+                continue;
+            }
+            self.moved.clear();
+            self.moved
+                .extend(outline.iter().map(|p| tile.to_tile([p[0] + shift, p[1]])));
+            clip_ring(
+                &self.moved,
+                clip_lo,
+                clip_hi,
+                &mut self.clipped,
+                &mut self.tmp,
+            );
+            self.keep_clipped();
+        }
+        !self.parts.is_empty()
+    }
+
+    /// Snaps `clipped` and keeps it as a part unless it is degenerate.
+    fn keep_clipped(&mut self) {
+        let mut ring = self.spare.pop().unwrap_or_default();
+        if snap(&self.clipped, &mut ring) {
+            self.parts.push(ring);
+        } else {
+            self.spare.push(ring);
+        }
+    }
+
+    /// A polar cap is not convex (and runs along the square's edge where its
+    /// boundary leaves Web Mercator): clipping it side by side would leave
+    /// self-overlapping rings, so it goes through a real polygon intersection,
+    /// which may also split it into several parts. It wraps the world, so it
+    /// is drawn three worlds wide at once: copies side by side would share
+    /// edges (invalid as one multipolygon). Two cells per resolution.
+    fn clip_cap(&mut self, outline: &[[f64; 2]], tile: TileCoord, lo: f64, hi: f64) {
+        use geo::BooleanOps;
+        // The ring is the boundary from x = 0 to x = 1, then two closing
+        // vertices along the square's edge.
+        let Some(along) = outline.len().checked_sub(2).filter(|&n| n >= 2) else {
+            return;
+        };
+        let edge = outline[along][1];
+        let mut ring: Vec<(f64, f64)> = Vec::with_capacity(3 * along + 2);
+        for shift in [-1.0, 0.0, 1.0] {
+            ring.extend(outline[..along].iter().map(|p| {
+                let [x, y] = tile.to_tile([p[0] + shift, p[1]]);
+                (x, y)
+            }));
+        }
+        for wx in [2.0, -1.0] {
+            let [x, y] = tile.to_tile([wx, edge]);
+            ring.push((x, y));
+        }
+        let cap = geo::Polygon::new(geo::LineString::from(ring), Vec::new());
+        let square = geo::Rect::new((lo, lo), (hi, hi)).to_polygon();
+        for poly in cap.intersection(&square) {
+            self.clipped.clear();
+            self.clipped
+                .extend(poly.exterior().coords().map(|c| [c.x, c.y]));
+            self.keep_clipped();
+        }
+    }
+}

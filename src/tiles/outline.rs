@@ -1,0 +1,192 @@
+//! Cell outlines projected to world Web Mercator units, computed once per
+//! cell and cached: boundaries and projection are most of a tile's cost.
+//!
+//! An outline is one ring. Its longitudes are *unwrapped* (consecutive
+//! vertices never jump by 360°), so a cell straddling ±180 is one continuous
+//! ring whose x leaves `[0, 1]` on one side; tiles draw it shifted by a
+//! whole world as well, so it shows on both sides of the antimeridian. A
+//! cell holding a pole wraps all longitudes: its ring runs along its boundary
+//! from x = 0 to x = 1 and closes along the edge of the Mercator square.
+
+use super::coord::{world_x, world_y};
+use h3o::{CellIndex, LatLng};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A projected outline: world units, one ring without its closing vertex.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outline {
+    /// The ring.
+    pub ring: Vec<[f64; 2]>,
+    /// True for a cell holding a pole: its ring is not convex, and vertices
+    /// beyond Web Mercator's square lie on its edge.
+    pub polar: bool,
+}
+
+/// The cell's ring in world units.
+pub fn project(cell: CellIndex) -> Arc<Outline> {
+    let verts: Vec<(f64, f64)> = cell
+        .boundary()
+        .iter()
+        .map(|ll| (ll.lng(), ll.lat()))
+        .collect();
+    if let Some(pole) = pole_of(cell) {
+        return polar_cap(verts, pole);
+    }
+    let mut ring: Vec<[f64; 2]> = Vec::with_capacity(verts.len());
+    let mut prev: Option<f64> = None;
+    for (lon, lat) in verts {
+        let lon = match prev {
+            Some(p) => lon + 360.0 * ((p - lon) / 360.0).round(),
+            None => lon,
+        };
+        prev = Some(lon);
+        ring.push([world_x(lon), world_y(lat)]);
+    }
+    // Keep the ring's middle inside the world square so "the cell" means the
+    // copy centred in [0, 1]; its ±1 copies are drawn by the tiles at the edges.
+    let mid = ring.iter().map(|p| p[0]).sum::<f64>() / ring.len().max(1) as f64;
+    let shift = -mid.floor();
+    if shift != 0.0 {
+        ring.iter_mut().for_each(|p| p[0] += shift);
+    }
+    Arc::new(Outline { ring, polar: false })
+}
+
+/// +1 for the cell holding the north pole, -1 for the south pole's.
+fn pole_of(cell: CellIndex) -> Option<f64> {
+    let res = cell.resolution();
+    [90.0, -90.0].into_iter().find(|&lat| {
+        LatLng::new(lat, 0.0)
+            .map(|ll| ll.to_cell(res) == cell)
+            .unwrap_or(false)
+    })
+}
+
+/// The band between a polar cell's boundary and the pole: along the boundary
+/// west to east, then back along the square's edge (world y 0 or 1).
+fn polar_cap(mut verts: Vec<(f64, f64)>, pole: f64) -> Arc<Outline> {
+    verts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (Some(&first), Some(&last)) = (verts.first(), verts.last()) else {
+        return Arc::new(Outline {
+            ring: Vec::new(),
+            polar: true,
+        });
+    };
+    // Where the boundary crosses ±180, between the last and the first vertex.
+    let span = first.0 + 360.0 - last.0;
+    let lat180 = if span > 0.0 {
+        last.1 + (first.1 - last.1) * (180.0 - last.0) / span
+    } else {
+        last.1
+    };
+    let edge = world_y(pole);
+    let mut ring: Vec<[f64; 2]> = Vec::with_capacity(verts.len() + 4);
+    ring.push([0.0, world_y(lat180)]);
+    ring.extend(verts.iter().map(|&(lon, lat)| [world_x(lon), world_y(lat)]));
+    ring.extend([[1.0, world_y(lat180)], [1.0, edge], [0.0, edge]]);
+    Arc::new(Outline { ring, polar: true })
+}
+
+/// Shards of the outline cache: readers of different shards never meet.
+const SHARDS: usize = 16; // the top four bits of a 64-bit mix pick one
+
+/// Bytes one cached hexagon outline takes, map overhead included.
+const ENTRY_BYTES: u64 = 6 * 16 + 24 + 48;
+
+type Shard = parking_lot::RwLock<HashMap<u64, Arc<Outline>, foldhash::fast::FixedState>>;
+
+/// Projected outlines by cell, bounded in bytes.
+///
+/// A sharded map behind read-write locks rather than moka: a tile looks up
+/// hundreds of outlines, and moka's per-read bookkeeping cost more than the
+/// geometry it saves. A full shard is emptied at once (outlines are
+/// recomputed on demand, so any eviction order is correct).
+#[derive(Clone)]
+pub struct OutlineCache {
+    shards: Arc<[Shard; SHARDS]>,
+    per_shard: usize,
+}
+
+impl std::fmt::Debug for OutlineCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries: usize = self.shards.iter().map(|s| s.read().len()).sum();
+        f.debug_struct("OutlineCache")
+            .field("entries", &entries)
+            .finish()
+    }
+}
+
+impl OutlineCache {
+    /// A cache of about `max_bytes` (~170 bytes per hexagon).
+    pub fn new(max_bytes: u64) -> Self {
+        let per_shard = (max_bytes / ENTRY_BYTES / SHARDS as u64).max(1);
+        OutlineCache {
+            shards: Arc::new(std::array::from_fn(|_| Shard::default())),
+            per_shard: usize::try_from(per_shard).unwrap_or(usize::MAX),
+        }
+    }
+
+    /// The cell's projected outline.
+    pub fn get(&self, cell: CellIndex) -> Arc<Outline> {
+        let raw = u64::from(cell);
+        // Fibonacci hashing: neighbouring cells differ in a few middle bits
+        // only, so take the top bits of a multiplicative mix.
+        let shard = &self.shards[(raw.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize];
+        if let Some(o) = shard.read().get(&raw) {
+            return o.clone();
+        }
+        let o = project(cell);
+        let mut map = shard.write();
+        if map.len() >= self.per_shard {
+            map.clear();
+        }
+        map.insert(raw, o.clone());
+        o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::cell_of;
+    use h3o::Resolution;
+
+    #[test]
+    fn ordinary_cell_stays_in_the_world_square() {
+        let c = cell_of(55.7558, 37.6173)
+            .expect("cell")
+            .parent(Resolution::Nine)
+            .expect("parent");
+        let o = project(c);
+        assert!(!o.polar);
+        assert_eq!(o.ring.len(), 6);
+        for p in &o.ring {
+            assert!((0.0..=1.0).contains(&p[0]) && (0.0..=1.0).contains(&p[1]));
+        }
+    }
+
+    #[test]
+    fn antimeridian_cell_is_continuous() {
+        // A res-3 cell on 180° in Chukotka.
+        let c = cell_of(65.0, 180.0)
+            .expect("cell")
+            .parent(Resolution::Three)
+            .expect("parent");
+        let xs: Vec<f64> = project(c).ring.iter().map(|p| p[0]).collect();
+        let (lo, hi) = xs
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+        assert!(hi - lo < 0.01, "ring jumps across the world: {xs:?}");
+        assert!(lo < 1.0 && hi > 1.0 || lo < 0.0 && hi > 0.0, "{xs:?}");
+    }
+
+    #[test]
+    fn polar_cap_spans_the_world() {
+        let c = LatLng::new(90.0, 0.0).expect("ll").to_cell(Resolution::Two);
+        let o = project(c);
+        assert!(o.polar);
+        assert_eq!(o.ring.first().map(|p| p[0]), Some(0.0));
+        assert!(o.ring.iter().any(|p| p[0] == 1.0 && p[1] == 0.0));
+    }
+}

@@ -1,0 +1,111 @@
+//! TileJSON 3.0.0 documents for each layer, and the catalogue of sources.
+
+use super::Layer;
+use super::coord::MAX_LAT;
+use super::points::APPEALS_MIN_ZOOM;
+use super::zoom::zoom_reaching;
+use crate::domain::Catalogue;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A tile source as the catalogue and TileJSON describe it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    /// Layer (and source) id.
+    pub id: &'static str,
+    /// Short title.
+    pub name: &'static str,
+    /// What the layer shows.
+    pub description: &'static str,
+    /// Lowest zoom with content.
+    pub minzoom: u8,
+    /// Zoom past which tiles get no more detail (clients overzoom).
+    pub maxzoom: u8,
+    /// Attribute → description (types as TileJSON's "String", "Number").
+    #[serde(skip)]
+    pub fields: BTreeMap<String, String>,
+}
+
+/// The source of a layer. `max_res` is the server's finest resolution.
+pub fn source(layer: Layer, cat: &Catalogue, max_res: u8) -> Source {
+    let mut fields = BTreeMap::new();
+    let mut field = |k: &str, v: &str| {
+        fields.insert(k.to_owned(), v.to_owned());
+    };
+    match layer {
+        Layer::Hexagons => {
+            field("h3", "String: the H3 cell index (hexadecimal)");
+            field("count", "Number: appeals in the cell that pass the filters");
+            field(
+                "sector",
+                "String: code of the sector with the most appeals (lowest id on ties)",
+            );
+            for s in cat.all() {
+                fields.insert(
+                    format!("count_{}", s.code),
+                    format!(
+                        "Number: appeals of sector {} ({}); absent means 0",
+                        s.code, s.name_en
+                    ),
+                );
+            }
+            Source {
+                id: "hexagons",
+                name: "Appeals per H3 hexagon",
+                description: "H3 cells with appeal counts; the cell resolution follows the zoom \
+                     (override with res)",
+                minzoom: 0,
+                maxzoom: zoom_reaching(max_res.min(15)),
+                fields,
+            }
+        }
+        Layer::Appeals => {
+            field("sector", "String: sector code");
+            field("status", "String: new, in_progress, resolved or rejected");
+            field(
+                "created_at",
+                "String: when the appeal was made (RFC 3339, the region's zone)",
+            );
+            Source {
+                id: "appeals",
+                name: "Appeals",
+                description: "One point per appeal; no text, no address",
+                minzoom: APPEALS_MIN_ZOOM,
+                maxzoom: 18,
+                fields,
+            }
+        }
+        Layer::Fixes => Source {
+            id: "fixes",
+            name: "Fixes",
+            description: "Interventions (repairs, new lamps, changed routes); empty until \
+                 fixes are recorded",
+            minzoom: 0,
+            maxzoom: 18,
+            fields,
+        },
+    }
+}
+
+/// The TileJSON document of a source whose tiles are at `tiles_url` (a
+/// template with `{z}`, `{x}`, `{y}`).
+pub fn tilejson(src: &Source, tiles_url: &str) -> serde_json::Value {
+    serde_json::json!({
+        "tilejson": "3.0.0",
+        "name": src.name,
+        "description": src.description,
+        "version": "1.0.0",
+        "scheme": "xyz",
+        "tiles": [tiles_url],
+        "minzoom": src.minzoom,
+        "maxzoom": src.maxzoom,
+        "bounds": [-180.0, -MAX_LAT, 180.0, MAX_LAT],
+        "vector_layers": [{
+            "id": src.id,
+            "description": src.description,
+            "minzoom": src.minzoom,
+            "maxzoom": src.maxzoom,
+            "fields": src.fields,
+        }],
+    })
+}
