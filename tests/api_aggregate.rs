@@ -296,3 +296,24 @@ async fn serves_over_a_real_socket() {
     let _ = stop.send(());
     server.await.expect("join").expect("serve");
 }
+
+#[tokio::test]
+async fn malformed_query_strings_get_the_json_error_shape() {
+    let app = TestApp::new().await;
+    for uri in [
+        "/api/v1/hexagons?res=5&res=6",
+        "/api/v1/aggregate?period=day&period=month",
+        "/api/v1/appeals?partial=true&partial=false",
+    ] {
+        let method = if uri.contains("appeals") {
+            "POST"
+        } else {
+            "GET"
+        };
+        let (s, v) = app
+            .json(method, uri, "application/json", b"[]".to_vec())
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}: {v}");
+        assert_eq!(error_of(&v)["field"], "query", "{uri}: {v}");
+    }
+}

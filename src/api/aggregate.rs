@@ -1,10 +1,15 @@
 //! `GET /api/v1/aggregate`: `{h3, sector, period_start, count}` rows as JSON or CSV.
 
-use super::{AppState, error::ApiError, jsonw::JsonWriter, params::FilterParams};
+use super::{
+    AppState,
+    error::ApiError,
+    jsonw::JsonWriter,
+    params::{ApiQuery, FilterParams},
+};
 use crate::aggregate::{Periods, aggregate_rows};
 use crate::index::cells::cell;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -17,7 +22,7 @@ const DEFAULT_RES: u8 = 8;
 
 async fn aggregate(
     State(st): State<AppState>,
-    Query(q): Query<FilterParams>,
+    ApiQuery(q): ApiQuery<FilterParams>,
 ) -> Result<Response, ApiError> {
     let res = q.res(DEFAULT_RES, st.limits())?;
     let period = q.period()?;

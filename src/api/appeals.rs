@@ -1,12 +1,12 @@
 //! `POST /api/v1/appeals`: JSON, NDJSON, GeoJSON or CSV; all-or-nothing unless
 //! `?partial=true`; acknowledged only after the transaction commits.
 
-use super::{AppState, error::ApiError};
+use super::{AppState, error::ApiError, params::ApiQuery};
 use crate::ingest::{self, Format};
 use crate::store::Outcome;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -26,7 +26,7 @@ struct IngestParams {
 
 async fn create(
     State(st): State<AppState>,
-    Query(q): Query<IngestParams>,
+    ApiQuery(q): ApiQuery<IngestParams>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {

@@ -1,10 +1,15 @@
 //! `GET /api/v1/hexagons`: a GeoJSON FeatureCollection of H3 cells with counts.
 
-use super::{AppState, error::ApiError, jsonw::JsonWriter, params::FilterParams};
+use super::{
+    AppState,
+    error::ApiError,
+    jsonw::JsonWriter,
+    params::{ApiQuery, FilterParams},
+};
 use crate::aggregate::count_cells;
 use crate::index::cells::cell;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,7 +23,7 @@ const DEFAULT_RES: u8 = 8;
 
 async fn hexagons(
     State(st): State<AppState>,
-    Query(q): Query<FilterParams>,
+    ApiQuery(q): ApiQuery<FilterParams>,
 ) -> Result<Response, ApiError> {
     let res = q.res(DEFAULT_RES, st.limits())?;
     let filter = q.filter(&st.engine.catalogue, st.cfg.tz)?;

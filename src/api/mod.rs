@@ -18,6 +18,7 @@ use axum::Router;
 use chrono_tz::Tz;
 use std::path::PathBuf;
 use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
@@ -105,8 +106,16 @@ pub fn app(state: AppState) -> Router {
         .merge(tiles)
         .fallback_service(static_files)
         .with_state(state)
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// A handler that panicked answers a JSON 500 instead of dropping the
+/// connection; the panic itself is logged.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    ApiError::internal("a request handler panicked").into_response()
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight

@@ -187,3 +187,26 @@ pub fn parse_instant(field: &str, s: &str, tz: Tz) -> Result<i64, ApiError> {
 pub fn date_of(t: i64, tz: Tz) -> NaiveDate {
     local_date(tz, t)
 }
+
+/// A query string parsed into `T`; a malformed one (a repeated or mistyped
+/// parameter) answers with the SPEC's JSON error instead of axum's plain text.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(q)| ApiQuery(q))
+            .map_err(|e| ApiError::bad_param("query", e.body_text()))
+    }
+}

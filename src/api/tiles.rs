@@ -7,15 +7,15 @@
 //! tiles are kept in a byte-bounded cache under the same key. Empty tiles are
 //! answered consistently as a 200 holding the layer with no features.
 
-use super::params::FilterParams;
+use super::params::{ApiQuery, FilterParams};
 use super::{AppState, error::ApiError, tiles_json};
 use crate::tiles::hexagons::{self, HexagonQuery};
 use crate::tiles::points::{self, AppealQuery};
 use crate::tiles::zoom::{finest_res_for_zoom, res_for_zoom};
 use crate::tiles::{Layer, OutlineCache, TileCache, TileCoord, TileError, TileKey, strip_mvt};
 use axum::Router;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -139,10 +139,6 @@ pub(super) fn bad_path(e: PathRejection) -> ApiError {
     ApiError::bad_param("path", e.body_text())
 }
 
-pub(super) fn bad_query(e: QueryRejection) -> ApiError {
-    ApiError::bad_param("query", e.body_text())
-}
-
 pub(super) async fn not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
@@ -200,11 +196,10 @@ fn parse_request(
 async fn tile(
     State(st): State<AppState>,
     path: Result<Path<(String, String, String, String)>, PathRejection>,
-    query: Result<Query<FilterParams>, QueryRejection>,
+    ApiQuery(q): ApiQuery<FilterParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let Path((layer, z, x, y)) = path.map_err(bad_path)?;
-    let Query(q) = query.map_err(bad_query)?;
     let TileRequest { mut key, filter } = parse_request(&st, &layer, (&z, &x, &y), &q)?;
     let salt = db_uuid(&st).await?;
     // Read the version without blocking this thread behind a writer.

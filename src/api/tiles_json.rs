@@ -1,12 +1,12 @@
 //! `GET /tiles` (the catalogue of tile sources) and `GET /tiles/{layer}.json`
 //! (TileJSON 3.0.0 whose tile URLs carry the request's filters).
 
-use super::params::FilterParams;
-use super::tiles::{bad_path, bad_query, not_found};
+use super::params::{ApiQuery, FilterParams};
+use super::tiles::{bad_path, not_found};
 use super::{AppState, error::ApiError};
 use crate::tiles::{Layer, TileError, tilejson};
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
@@ -14,11 +14,10 @@ use axum::response::{IntoResponse, Response};
 pub(super) async fn tile_json(
     State(st): State<AppState>,
     path: Result<Path<String>, PathRejection>,
-    query: Result<Query<FilterParams>, QueryRejection>,
+    ApiQuery(q): ApiQuery<FilterParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let Path(file) = path.map_err(bad_path)?;
-    let Query(q) = query.map_err(bad_query)?;
     let Some(name) = file.strip_suffix(".json") else {
         return Err(not_found().await);
     };
