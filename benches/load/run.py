@@ -4,7 +4,8 @@ throughput, durable HTTP ingest, each against baselines measured in the same
 run (SQLite GROUP BY over the stored cell column, DuckDB over the same columns).
 
     .venv/bin/python benches/load/run.py --appeals 1000000
-    .venv/bin/python benches/load/run.py --appeals 10000000
+    .venv/bin/python benches/load/run.py --appeals 10000000 --latency-time-limit 300
+    .venv/bin/python benches/load/report.py     # markdown tables for BENCHMARKS.md
 
 Generated data sets and databases go under --data-dir (never into the repo);
 results go to --out as load-N.json and load-N.png. Every server this script
@@ -287,13 +288,14 @@ _SERVERS: list["Server"] = []
 
 
 class Server:
-    def __init__(self, bin_: Path, db: Path, logdir: Path, tag: str, extra: list[str] | None = None):
+    def __init__(self, bin_: Path, db: Path, logdir: Path, tag: str, extra: list[str] | None = None,
+                 web_dir: Path | None = None):
         self.port = free_port()
         self.addr = f"127.0.0.1:{self.port}"
         self.log_path = logdir / f"serve-{tag}.log"
         self._log = open(self.log_path, "wb")
         cmd = [str(bin_), "serve", "--db", db_url(db), "--listen", self.addr,
-               "--web-dir", str(ROOT / "web")] + (extra or [])
+               "--web-dir", str(web_dir or ROOT / "web")] + (extra or [])
         env = dict(os.environ, RUST_LOG=os.environ.get("RUST_LOG", "info,sqlx=warn,tower_http=warn"))
         self.t0 = time.perf_counter()
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env,
@@ -436,6 +438,7 @@ def latency(port: int, path: str, n: int, warmup: int, time_limit: float, pid: i
     size = 0
     deadline = time.perf_counter() + time_limit
     errors = 0
+    first_ms = None
     for i in range(warmup + n):
         if time.perf_counter() > deadline:
             break
@@ -444,6 +447,8 @@ def latency(port: int, path: str, n: int, warmup: int, time_limit: float, pid: i
         r = c.getresponse()
         body = r.read()
         el = time.perf_counter() - t
+        if i == 0:
+            first_ms = round(el * 1000, 3)  # this query's first time in this server: caches cold
         if r.status != 200:
             errors += 1
             continue
@@ -452,7 +457,7 @@ def latency(port: int, path: str, n: int, warmup: int, time_limit: float, pid: i
             times.append(el)
     c.close()
     out = summary_ms(times)
-    out.update({"warmup": warmup, "errors": errors, "response_bytes": size,
+    out.update({"first_ms": first_ms, "warmup": warmup, "errors": errors, "response_bytes": size,
                 "truncated_by_time_limit": len(times) < n, "cpu": meter.done()})
     return out
 
@@ -609,7 +614,14 @@ def serve_phase(args, bin_: Path, db: Path, empty_db: Path, logdir: Path, n: int
     finally:
         s.stop()
 
-    s = Server(bin_, db, logdir, "loaded")
+    # Static files of the same sizes as the answers, served by the same server
+    # (tower-http ServeDir from the page cache): the floor for moving that many
+    # bytes through HTTP on loopback into this client.
+    web = args.data_dir / "webroot"
+    shutil.rmtree(web, ignore_errors=True)
+    web.mkdir()
+    (web / "index.html").write_text("<!doctype html><title>bench</title>")
+    s = Server(bin_, db, logdir, "loaded", web_dir=web)
     try:
         out["ready"] = s.wait_ready("/health", timeout=args.cold_timeout)
         time.sleep(0.5)
@@ -645,6 +657,15 @@ def serve_phase(args, bin_: Path, db: Path, empty_db: Path, logdir: Path, n: int
             diag[name]["path"] = path
             log(f"latency {name}: p50 {diag[name]['p50_ms']} ms ({diag[name]['response_bytes']} B)")
         out["latency_diagnostics"] = diag
+        floor = {}
+        for name in QUERIES:
+            size_b = lat[name]["response_bytes"]
+            blob = web / f"{name}.bin"
+            with open(blob, "wb") as f:
+                f.write(b"x" * size_b)
+            floor[name] = latency(s.port, f"/{blob.name}", args.requests, args.warmup, args.latency_time_limit, s.pid)
+            log(f"static file of {name}'s size: p50 {floor[name]['p50_ms']} ms ({floor[name]['response_bytes']} B)")
+        out["transfer_floor"] = floor
         out["loaded_after_latency"] = proc_status(s.pid)
         tp = {}
         for name in ("country_hex_r5", "city_hex_r8"):
@@ -837,7 +858,8 @@ def http_ingest(args, bin_: Path, csv_path: Path, db: Path, logdir: Path, n_tota
         wall = time.perf_counter() - t
         health = json.loads(get_body(s.port, "/health"))
         rss1 = proc_status(s.pid)
-        check = json.loads(get_body(s.port, COLD_QUERY))
+        # Everything sent is visible: the unfiltered res-3 counts add up to the appeals sent.
+        check = json.loads(get_body(s.port, "/api/v1/hexagons?res=3"))
     finally:
         stop = s.stop()
 
@@ -854,35 +876,26 @@ def http_ingest(args, bin_: Path, csv_path: Path, db: Path, logdir: Path, n_tota
         "rejected": tot("rejected"), "batches_ok": len(results), "errors": errors[:20],
         "error_count": len(errors), "batch_latency": summary_ms(per_batch),
         "health_after": health, "rss_before": rss0, "rss_after": rss1,
-        "country_query_after_groups": len(check["features"]),
+        "visible_after_res3_total": sum(f["properties"]["count"] for f in check["features"]),
         "db_bytes": file_size(db), "stop": stop,
     }
 
 
-SCHEMA_NO_FK = None
-
-
-def key_lookup(args, src, d, limit: int) -> dict:
-    """hexwatch classifies every record by looking its (source, external_id)
-    up first (8 000 keys per `IN (VALUES …)` query); the same lookup here,
-    against the just-filled table, Python-side binding included."""
-    keys = src.execute("SELECT source, external_id FROM appeals ORDER BY id LIMIT ?", (limit,)).fetchall()
-    per = 8000
-    q = ("SELECT id, status, resolved_at FROM appeals WHERE (source, external_id) IN (VALUES "
-         + ",".join(["(?,?)"] * per) + ")")
+def disk_write(path: Path, mib: int = 512) -> dict:
+    """Sequential write + fsync bandwidth of the data directory's disk."""
+    buf = os.urandom(1 << 20)
     t = time.perf_counter()
-    deadline = t + args.bare_insert_time_limit
-    n = found = 0
-    for i in range(0, len(keys) - per + 1, per):
-        if time.perf_counter() > deadline:
-            break
-        flat = [x for k in keys[i:i + per] for x in k]
-        found += len(d.execute(q, flat).fetchall())
-        n += per
-    el = time.perf_counter() - t
-    log(f"bare sqlite key lookup: {n} keys, {n / el:.0f} keys/s")
-    return {"keys": n, "found": found, "keys_per_query": per, "s": round(el, 3),
-            "per_s": round(n / el) if el else None}
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        for _ in range(mib):
+            os.write(fd, buf)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+        el = time.perf_counter() - t
+        path.unlink()
+    log(f"disk: {mib / el:.0f} MiB/s sequential write + fsync")
+    return {"mib": mib, "s": round(el, 3), "mib_per_s": round(mib / el)}
 
 
 def bare_sqlite_insert(args, src_db: Path, dst_db: Path) -> dict:
@@ -907,7 +920,7 @@ def bare_sqlite_insert(args, src_db: Path, dst_db: Path) -> dict:
         return d
 
     for chunk in (args.import_chunk, args.ingest_batch):
-        d = fresh()
+        d = fresh()  # same schema, WAL, synchronous=FULL
         ph = ",".join("?" * len(cols))
         ins = f"INSERT INTO appeals ({','.join(cols)}) VALUES ({ph})"
         cur = src.execute(f"SELECT {','.join(cols)} FROM appeals ORDER BY id LIMIT ?", (limit,))
@@ -926,33 +939,64 @@ def bare_sqlite_insert(args, src_db: Path, dst_db: Path) -> dict:
             n += len(rows)
         out[f"executemany_chunk_{chunk}"] = {"rows": n, "insert_s": round(timed, 3),
                                              "per_s": round(n / timed) if timed else None}
-        if chunk == args.import_chunk and n:
-            out["key_lookup"] = key_lookup(args, src, d, limit)
         d.close()
         log(f"bare sqlite executemany chunk {chunk}: {n} rows, {n / timed:.0f} rows/s")
     src.close()
 
-    # Pure SQLite: INSERT … SELECT from the attached imported DB (full N, one transaction
-    # per 100 000 ids), i.e. no parsing and no Python per row.
-    d = fresh()
-    d.execute(f"ATTACH 'file:{src_db}?mode=ro' AS src")
-    hi = d.execute("SELECT MAX(id) FROM src.appeals").fetchone()[0] or 0
-    lim = min(hi, limit)
-    t = time.perf_counter()
-    step = args.import_chunk
-    lo = 0
-    deadline = time.perf_counter() + args.bare_insert_time_limit
-    while lo < lim and time.perf_counter() < deadline:
-        d.execute("BEGIN")
-        d.execute(f"INSERT INTO main.appeals SELECT * FROM src.appeals WHERE id > ? AND id <= ?",
-                  (lo, min(lo + step, lim)))
-        d.execute("COMMIT")
-        lo += step
-    el = time.perf_counter() - t
-    n = d.execute("SELECT COUNT(*) FROM main.appeals").fetchone()[0]
-    d.close()
-    out["insert_select_in_sqlite"] = {"rows": n, "insert_s": round(el, 3), "per_s": round(n / el) if el else None}
-    log(f"bare sqlite INSERT…SELECT: {n} rows, {n / el:.0f} rows/s")
+    # Pure SQLite: INSERT … SELECT from the attached imported DB (one transaction
+    # per 100 000 ids), i.e. no parsing and no Python per row. Three variants:
+    #  - same schema, WAL, synchronous=FULL (what hexwatch does);
+    #  - indexes (UNIQUE(source, external_id), seq) built after the load;
+    #  - that, with journal_mode=OFF and synchronous=OFF (one fsync at the end).
+    table_sql = next(x for x in schema if x.lstrip().upper().startswith("CREATE TABLE"))
+    index_sql = [x for x in schema if x is not table_sql]
+    bare_table = re.sub(r",(\s*--[^\n]*)?\s*UNIQUE\s*\(source,\s*external_id\)", r"\1",
+                        table_sql.replace("REFERENCES sectors (id)", ""))
+    if "UNIQUE" in bare_table:
+        raise RuntimeError(f"could not drop the UNIQUE constraint from {table_sql!r}")
+    variants = [
+        ("insert_select_in_sqlite", "same schema, WAL, synchronous=FULL", False, "WAL", "FULL"),
+        ("insert_select_index_after", "indexes built after the load, WAL, synchronous=FULL", True, "WAL", "FULL"),
+        ("insert_select_index_after_nosync", "indexes after, journal_mode=OFF, synchronous=OFF, fsync at end",
+         True, "OFF", "OFF"),
+    ]
+    for key, what, index_after, journal, sync in variants:
+        remove_db(dst_db)
+        d = sqlite3.connect(dst_db, isolation_level=None)
+        d.execute(f"PRAGMA journal_mode = {journal}")
+        d.execute(f"PRAGMA synchronous = {sync}")
+        if index_after:
+            d.execute(bare_table)
+        else:
+            for x in schema:
+                d.execute(x.replace("REFERENCES sectors (id)", ""))
+        d.execute(f"ATTACH 'file:{src_db}?mode=ro' AS src")
+        hi = d.execute("SELECT MAX(id) FROM src.appeals").fetchone()[0] or 0
+        lim = min(hi, limit)
+        t = time.perf_counter()
+        step = args.import_chunk
+        lo = 0
+        deadline = time.perf_counter() + args.bare_insert_time_limit
+        while lo < lim and time.perf_counter() < deadline:
+            d.execute("BEGIN")
+            d.execute("INSERT INTO main.appeals SELECT * FROM src.appeals WHERE id > ? AND id <= ?",
+                      (lo, min(lo + step, lim)))
+            d.execute("COMMIT")
+            lo += step
+        load_s = time.perf_counter() - t
+        if index_after:
+            d.execute("CREATE UNIQUE INDEX appeals_key ON appeals (source, external_id)")
+            for x in index_sql:
+                d.execute(x)
+        n = d.execute("SELECT COUNT(*) FROM main.appeals").fetchone()[0]
+        d.close()
+        fd = os.open(dst_db, os.O_RDONLY)
+        os.fsync(fd)
+        os.close(fd)
+        el = time.perf_counter() - t
+        out[key] = {"what": what, "rows": n, "insert_s": round(el, 3), "load_s": round(load_s, 3),
+                    "per_s": round(n / el) if el else None}
+        log(f"bare sqlite INSERT…SELECT ({what}): {n} rows, {n / el:.0f} rows/s")
     remove_db(dst_db)
     return out
 
@@ -1044,6 +1088,9 @@ def plot(res: dict, path: Path):
     if not names:
         return
     series = [("hexwatch (HTTP, end to end)", [res["serve"]["latency"][q]["p50_ms"] for q in names], "#d95f02")]
+    floor = res["serve"].get("transfer_floor", {})
+    if all(q in floor for q in names):
+        series.append(("static file of the same size (HTTP floor)", [floor[q]["p50_ms"] for q in names], "#bbbbbb"))
     for b, color in (("sqlite", "#7570b3"), ("duckdb", "#1b9e77")):
         base = res.get(f"baseline_{b}", {})
         if all(q in base for q in names):
@@ -1055,7 +1102,7 @@ def plot(res: dict, path: Path):
     for i, (label, vals, color) in enumerate(series):
         bars = ax.bar(x + (i - (len(series) - 1) / 2) * w, vals, w, label=label, color=color)
         for b_, v in zip(bars, vals):
-            ax.annotate(f"{v:.3g}", (b_.get_x() + b_.get_width() / 2, v), ha="center", va="bottom",
+            ax.annotate(f"{v:.0f}" if v >= 100 else f"{v:.3g}", (b_.get_x() + b_.get_width() / 2, v), ha="center", va="bottom",
                         fontsize=7, xytext=(0, 1), textcoords="offset points")
     for q_i, q in enumerate(names):
         t = TARGETS["city_p50_ms" if q.startswith("city") else "country_p50_ms"]
@@ -1087,6 +1134,9 @@ def main():
     ap.add_argument("--data-dir", type=Path, default=Path("/work/bench-data"))
     ap.add_argument("--bin", type=Path, default=ROOT / "target/release/hexwatch")
     ap.add_argument("--out", type=Path, default=ROOT / "benches/results")
+    ap.add_argument("--source-commit", default="",
+                    help="the commit --bin was built from, recorded in the results (default: HEAD of this "
+                         "checkout, marked dirty when src/ has uncommitted changes)")
     ap.add_argument("--skip", default="", help=f"comma list of phases to skip: {','.join(PHASES)}")
     ap.add_argument("--requests", type=int, default=200, help="timed requests per query")
     ap.add_argument("--warmup", type=int, default=20)
@@ -1139,7 +1189,7 @@ def main():
         "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "machine": machine_info(),
-        "binary": {"path": str(bin_src), "sha256": digest,
+        "binary": {"path": str(bin_src), "sha256": digest, "source_commit": args.source_commit or None,
                    "mtime": dt.datetime.fromtimestamp(bin_src.stat().st_mtime, dt.timezone.utc)
                    .isoformat(timespec="seconds"), "bytes": bin_.stat().st_size},
         "targets": TARGETS,
@@ -1200,6 +1250,7 @@ def main():
             log(f"import --partial: {r['wall_s']} s wall, {r['per_s_wall']} appeals/s")
             remove_db(db2)
             a["bare_sqlite"] = bare_sqlite_insert(args, db, args.data_dir / f"bare-{n}.db")
+            a["disk_write"] = disk_write(args.data_dir / "disk-probe.bin")
             res["import_analysis"] = a
 
         phase("import", ph_import)
