@@ -7,76 +7,14 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use hexwatch::aggregate::{Period, Periods, aggregate_rows, count_cells};
-use hexwatch::domain::{Catalogue, Sector, Status, cell_of};
-use hexwatch::generate::{GenerateOptions, Scenario, generate};
+use hexwatch::generate::{GenerateOptions, Scenario};
 use hexwatch::index::{BBox, Data, Filter};
 use hexwatch::ingest::{self, Format};
-use hexwatch::store::IndexRow;
 use std::collections::HashMap;
 use std::hint::black_box;
 
-const SECTORS: [&str; 11] = [
-    "housing",
-    "roads",
-    "transport",
-    "improvement",
-    "social",
-    "health",
-    "education",
-    "labour",
-    "ecology",
-    "construction",
-    "energy",
-];
-
-fn catalogue() -> Catalogue {
-    Catalogue::new(
-        SECTORS
-            .iter()
-            .enumerate()
-            .map(|(i, c)| Sector {
-                id: i as u8 + 1,
-                code: (*c).into(),
-                name_ru: (*c).into(),
-                name_en: (*c).into(),
-                color: "#000".into(),
-            })
-            .collect(),
-    )
-}
-
-fn end() -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339("2026-10-31T23:59:59+03:00")
-        .expect("end")
-        .to_utc()
-}
-
-fn rows(n: usize) -> Vec<IndexRow> {
-    let opts = GenerateOptions {
-        appeals: n,
-        seed: 7,
-        scenario: Scenario::Country,
-        years: 3,
-        end: end(),
-    };
-    let mut out = Vec::with_capacity(n);
-    generate(&opts, |r| {
-        out.push(IndexRow {
-            id: out.len() as i64 + 1,
-            cell: u64::from(cell_of(r.lat, r.lon).expect("cell")),
-            lat: r.lat,
-            lon: r.lon,
-            created_at: r.created_at,
-            sector: SECTORS.iter().position(|s| *s == r.sector).expect("sector") as u8 + 1,
-            status: Status::parse(r.status).expect("status"),
-            resolved_at: r.resolved_at,
-            source: r.source.to_owned(),
-        });
-        Ok(())
-    })
-    .expect("generate");
-    out
-}
+mod common;
+use common::{catalogue, end, rows};
 
 /// The baseline: what a straightforward implementation does per query.
 fn hashmap_group_by(data: &Data, f: &Filter, res: h3o::Resolution) -> usize {

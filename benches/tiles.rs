@@ -7,8 +7,7 @@
 //! `HEXWATCH_BENCH_SURVEY=0` skips the survey (for profiling).
 
 use criterion::{BenchmarkId, Criterion};
-use hexwatch::domain::{Catalogue, Sector, Status, cell_of};
-use hexwatch::generate::{GenerateOptions, Scenario, generate};
+use hexwatch::domain::Catalogue;
 use hexwatch::index::{Data, Filter};
 use hexwatch::store::IndexRow;
 use hexwatch::tiles::coord::{world_x, world_y};
@@ -20,59 +19,8 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Instant;
 
-const SECTORS: [&str; 11] = [
-    "housing",
-    "roads",
-    "transport",
-    "improvement",
-    "social",
-    "health",
-    "education",
-    "labour",
-    "ecology",
-    "construction",
-    "energy",
-];
-
-fn catalogue() -> Catalogue {
-    Catalogue::new(
-        SECTORS
-            .iter()
-            .enumerate()
-            .map(|(i, c)| Sector {
-                id: i as u8 + 1,
-                code: (*c).into(),
-                name_ru: (*c).into(),
-                name_en: (*c).into(),
-                color: "#000".into(),
-            })
-            .collect(),
-    )
-}
-
-fn rows(n: usize) -> Vec<IndexRow> {
-    let end = chrono::DateTime::parse_from_rfc3339("2026-10-31T23:59:59+03:00")
-        .expect("end")
-        .to_utc();
-    let opts = GenerateOptions::new(n, 7, Scenario::Country, end);
-    let mut out = Vec::with_capacity(n);
-    generate(&opts, |r| {
-        out.push(IndexRow {
-            id: out.len() as i64 + 1,
-            cell: u64::from(cell_of(r.lat, r.lon).expect("cell")),
-            lat: r.lat,
-            lon: r.lon,
-            created_at: r.created_at,
-            sector: SECTORS.iter().position(|s| *s == r.sector).expect("sector") as u8 + 1,
-            status: Status::parse(r.status).expect("status"),
-            resolved_at: r.resolved_at,
-            source: r.source.to_owned(),
-        });
-        Ok(())
-    })
-    .expect("generate");
-    out
-}
+mod common;
+use common::{catalogue, rows};
 
 fn tile_of(lat: f64, lon: f64, z: u8) -> TileCoord {
     let n = f64::from(1u32 << z);

@@ -42,6 +42,19 @@ pub fn descendant_range(cell: CellIndex) -> (u64, u64) {
     (base, base | unused)
 }
 
+/// Sorts ranges and merges those that overlap or touch.
+pub fn merge_ranges(mut ranges: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
+    for (lo, hi) in ranges {
+        match merged.last_mut() {
+            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+            _ => merged.push((lo, hi)),
+        }
+    }
+    merged
+}
+
 /// Parses a raw cell; `None` if the bits are not a valid H3 cell.
 pub fn cell(raw: u64) -> Option<CellIndex> {
     CellIndex::try_from(raw).ok()

@@ -2,7 +2,7 @@
 //! contiguous ranges of finest cells (the descendants of a coarse H3 cover of
 //! the box), so a city viewport reads only its own slice of the columns.
 
-use super::cells::descendant_range;
+use super::cells::{descendant_range, merge_ranges};
 use crate::domain::{from_fixed, to_fixed};
 use geo::{Rect, coord};
 use h3o::{
@@ -137,17 +137,9 @@ fn cover(bbox: &BBox) -> Option<Vec<(u64, u64)>> {
         .flat_map(|c| c.grid_disk::<Vec<_>>(1))
         .collect();
     cells.extend(ring);
-    let mut ranges: Vec<(u64, u64)> = cells.into_iter().map(descendant_range).collect();
-    ranges.sort_unstable();
-    ranges.dedup();
-    let mut merged: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
-    for (lo, hi) in ranges {
-        match merged.last_mut() {
-            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
-            _ => merged.push((lo, hi)),
-        }
-    }
-    Some(merged)
+    Some(merge_ranges(
+        cells.into_iter().map(descendant_range).collect(),
+    ))
 }
 
 fn inflate(r: Rect) -> Rect {

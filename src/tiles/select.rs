@@ -19,7 +19,7 @@
 use super::TileError;
 use super::coord::{BUFFER, TileCoord};
 use crate::aggregate::CellCount;
-use crate::index::cells::{descendant_range, group_key, parent_raw};
+use crate::index::cells::{descendant_range, group_key, merge_ranges, parent_raw};
 use crate::index::{BBox, Data, Filter};
 use h3o::{CellIndex, LatLng, Resolution};
 use std::collections::HashMap;
@@ -112,15 +112,7 @@ pub fn cover(bbox: &BBox) -> Option<Vec<(u64, u64)>> {
     for c in cells {
         ranges.extend(c.grid_disk::<Vec<_>>(1).into_iter().map(descendant_range));
     }
-    ranges.sort_unstable();
-    let mut merged: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
-    for (lo, hi) in ranges {
-        match merged.last_mut() {
-            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
-            _ => merged.push((lo, hi)),
-        }
-    }
-    Some(merged)
+    Some(merge_ranges(ranges))
 }
 
 /// Base row ranges holding every appeal in `bbox` (all rows for `None`).

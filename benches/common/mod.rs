@@ -1,0 +1,69 @@
+//! Data shared by the benchmarks: the default sector catalogue and rows of
+//! the generated country scenario (seed 7), as the index would hold them.
+
+#![allow(dead_code)]
+
+use hexwatch::domain::{Catalogue, Sector, Status, cell_of};
+use hexwatch::generate::{GenerateOptions, Scenario, generate};
+use hexwatch::store::IndexRow;
+
+/// Sector codes in id order (ids 1..=11), as the first migration seeds them.
+pub const SECTORS: [&str; 11] = [
+    "housing",
+    "roads",
+    "transport",
+    "improvement",
+    "social",
+    "health",
+    "education",
+    "labour",
+    "ecology",
+    "construction",
+    "energy",
+];
+
+/// The default catalogue.
+pub fn catalogue() -> Catalogue {
+    Catalogue::new(
+        SECTORS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Sector {
+                id: i as u8 + 1,
+                code: (*c).into(),
+                name_ru: (*c).into(),
+                name_en: (*c).into(),
+                color: "#000".into(),
+            })
+            .collect(),
+    )
+}
+
+/// The last moment of the generated data, fixed for reproducibility.
+pub fn end() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-10-31T23:59:59+03:00")
+        .expect("end")
+        .to_utc()
+}
+
+/// `n` appeals of the country scenario as index rows.
+pub fn rows(n: usize) -> Vec<IndexRow> {
+    let opts = GenerateOptions::new(n, 7, Scenario::Country, end());
+    let mut out = Vec::with_capacity(n);
+    generate(&opts, |r| {
+        out.push(IndexRow {
+            id: out.len() as i64 + 1,
+            cell: u64::from(cell_of(r.lat, r.lon).expect("cell")),
+            lat: r.lat,
+            lon: r.lon,
+            created_at: r.created_at,
+            sector: SECTORS.iter().position(|s| *s == r.sector).expect("sector") as u8 + 1,
+            status: Status::parse(r.status).expect("status"),
+            resolved_at: r.resolved_at,
+            source: r.source.to_owned(),
+        });
+        Ok(())
+    })
+    .expect("generate");
+    out
+}
