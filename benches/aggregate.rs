@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 mod common;
-use common::{catalogue, end, rows};
+use common::{bench_size, catalogue, end, rows};
 
 /// The baseline: what a straightforward implementation does per query.
 fn hashmap_group_by(data: &Data, f: &Filter, res: h3o::Resolution) -> usize {
@@ -28,13 +28,7 @@ fn hashmap_group_by(data: &Data, f: &Filter, res: h3o::Resolution) -> usize {
 }
 
 fn benches(c: &mut Criterion) {
-    // `cargo test --all-targets` runs this once as a smoke test: keep that small.
-    let benching = std::env::args().any(|a| a == "--bench");
-    let default_n = if benching { 1_000_000 } else { 20_000 };
-    let n: usize = std::env::var("HEXWATCH_BENCH_APPEALS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default_n);
+    let (n, _) = bench_size();
     let data = Data::from_rows(rows(n), 1);
     let year = (
         chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00+03:00")

@@ -20,7 +20,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 mod common;
-use common::{catalogue, rows};
+use common::{bench_size, catalogue, rows};
 
 fn tile_of(lat: f64, lon: f64, z: u8) -> TileCoord {
     let n = f64::from(1u32 << z);
@@ -204,13 +204,7 @@ fn survey(data: &Data, cat: &Catalogue, tiles: &[TileCoord], dense: TileCoord) {
 }
 
 fn main() {
-    // `cargo test --all-targets` runs this once as a smoke test: keep that small.
-    let benching = std::env::args().any(|a| a == "--bench");
-    let default_n = if benching { 1_000_000 } else { 20_000 };
-    let n: usize = std::env::var("HEXWATCH_BENCH_APPEALS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default_n);
+    let (n, benching) = bench_size();
     let rows = rows(n);
     let (z12, even, dense) = pick_tiles(&rows, if benching { 1000 } else { 50 });
     let data = Data::from_rows(rows, 1);

@@ -31,13 +31,7 @@ fn points() -> Vec<(f64, f64, &'static str, String)> {
 
 async fn loaded() -> TestApp {
     let app = TestApp::new().await;
-    let batch: Vec<Value> = points()
-        .iter()
-        .enumerate()
-        .map(|(i, (lat, lon, s, t))| appeal(i, s, *lat, *lon, t))
-        .collect();
-    let (s, v) = app.post_json("/api/v1/appeals", &json!(batch)).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    app.post_points(&points(), 0).await;
     app
 }
 
@@ -230,12 +224,7 @@ async fn the_cell_cap_refuses_oversized_answers() {
         ..Default::default()
     };
     let app = TestApp::with_config(cfg).await;
-    let batch: Vec<Value> = points()
-        .iter()
-        .enumerate()
-        .map(|(i, (lat, lon, s, t))| appeal(i, s, *lat, *lon, t))
-        .collect();
-    app.post_json("/api/v1/appeals", &json!(batch)).await;
+    app.post_points(&points(), 0).await;
     let (s, v) = app.get("/api/v1/hexagons?res=9").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(error_of(&v)["code"], "too_many_cells");

@@ -6,10 +6,9 @@ mod common;
 mod tiles_common;
 
 use axum::http::StatusCode;
-use common::{TestApp, appeal, error_of};
+use common::{TestApp, error_of};
 use h3o::{LatLng, Resolution};
 use hexwatch::api::TileConfig;
-use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use tiles_common::{check_polygons, decode, get};
 
@@ -22,13 +21,11 @@ async fn with(points: &[(f64, f64, &str)]) -> TestApp {
 }
 
 async fn post(app: &TestApp, points: &[(f64, f64, &str)], first_id: usize) {
-    let batch: Vec<Value> = points
+    let timed: Vec<(f64, f64, &str, &str)> = points
         .iter()
-        .enumerate()
-        .map(|(i, (lat, lon, s))| appeal(first_id + i, s, *lat, *lon, T))
+        .map(|&(lat, lon, s)| (lat, lon, s, T))
         .collect();
-    let (s, v) = app.post_json("/api/v1/appeals", &json!(batch)).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    app.post_points(&timed, first_id).await;
 }
 
 fn tile_of(lat: f64, lon: f64, z: u32) -> (u32, u32) {

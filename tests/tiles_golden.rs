@@ -6,8 +6,7 @@ mod common;
 mod tiles_common;
 
 use axum::http::StatusCode;
-use common::{TestApp, appeal};
-use serde_json::{Value, json};
+use common::TestApp;
 use tiles_common::{check_polygons, decode, dump, get};
 
 async fn app() -> TestApp {
@@ -21,13 +20,7 @@ async fn app() -> TestApp {
         (65.0000, -179.9900, "energy", "2025-05-02T12:00:00+12:00"),
         (89.9000, 10.0000, "roads", "2025-06-01T00:00:00Z"),
     ];
-    let batch: Vec<Value> = pts
-        .iter()
-        .enumerate()
-        .map(|(i, (lat, lon, s, t))| appeal(i, s, *lat, *lon, t))
-        .collect();
-    let (s, v) = app.post_json("/api/v1/appeals", &json!(batch)).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    app.post_points(&pts, 0).await;
     app
 }
 

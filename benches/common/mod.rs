@@ -39,6 +39,18 @@ pub fn catalogue() -> Catalogue {
     )
 }
 
+/// How many appeals to bench, and whether this is a real `cargo bench` run:
+/// `cargo test --all-targets` runs benches once as a smoke test, kept small.
+pub fn bench_size() -> (usize, bool) {
+    let benching = std::env::args().any(|a| a == "--bench");
+    let default_n = if benching { 1_000_000 } else { 20_000 };
+    let n = std::env::var("HEXWATCH_BENCH_APPEALS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default_n);
+    (n, benching)
+}
+
 /// The last moment of the generated data, fixed for reproducibility.
 pub fn end() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::parse_from_rfc3339("2026-10-31T23:59:59+03:00")

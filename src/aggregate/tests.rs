@@ -49,12 +49,7 @@ fn counts_match_a_direct_tally_on_one_and_many_threads() {
     let filters = [
         Filter::default(),
         Filter {
-            bbox: Some(BBox {
-                min_lon: 48.9,
-                min_lat: 55.65,
-                max_lon: 49.3,
-                max_lat: 55.95,
-            }),
+            bbox: Some(crate::index::testdata::KAZAN_BOX),
             ..Filter::default()
         },
         Filter {

@@ -38,6 +38,14 @@ pub fn rows_in(n: usize, seed: u64, clusters: usize, max_sector: u8) -> Vec<Inde
         .collect()
 }
 
+/// A box around central Kazan (inside the Kazan cluster).
+pub const KAZAN_BOX: crate::index::BBox = crate::index::BBox {
+    min_lon: 48.9,
+    min_lat: 55.65,
+    max_lon: 49.3,
+    max_lat: 55.95,
+};
+
 /// Kazan and Chukotka, all eleven sectors.
 pub fn random_rows(n: usize, seed: u64) -> Vec<IndexRow> {
     rows_in(n, seed, 2, 11)

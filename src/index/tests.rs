@@ -161,12 +161,7 @@ fn snapshot_round_trips_and_refuses_other_databases() {
 fn split_ranges_cover_the_same_rows_and_cut_between_parents() {
     let data = Data::from_rows(random_rows(5_000, 3), 1);
     let f = Filter {
-        bbox: Some(BBox {
-            min_lon: 48.9,
-            min_lat: 55.65,
-            max_lon: 49.3,
-            max_lat: 55.95,
-        }),
+        bbox: Some(super::testdata::KAZAN_BOX),
         ..Filter::default()
     };
     for ranges in [data.base_ranges(&Filter::default()), data.base_ranges(&f)] {

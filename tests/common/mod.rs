@@ -84,6 +84,22 @@ impl TestApp {
         self.json("GET", uri, "application/json", Vec::new()).await
     }
 
+    /// Posts `(lat, lon, sector, created_at)` points as appeals with ids
+    /// `first_id..`, asserting they are accepted.
+    pub async fn post_points<S: AsRef<str>, T: AsRef<str>>(
+        &self,
+        points: &[(f64, f64, S, T)],
+        first_id: usize,
+    ) {
+        let batch: Vec<Value> = points
+            .iter()
+            .enumerate()
+            .map(|(i, (lat, lon, s, t))| appeal(first_id + i, s.as_ref(), *lat, *lon, t.as_ref()))
+            .collect();
+        let (s, v) = self.post_json("/api/v1/appeals", &json!(batch)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+
     pub async fn post_json(&self, uri: &str, body: &Value) -> (StatusCode, Value) {
         self.json(
             "POST",
