@@ -7,6 +7,7 @@
 //! * [`index`] keeps every appeal in memory as cell-sorted columns plus an R-tree
 //!   for recent writes, restored at start from a snapshot;
 //! * [`aggregate`] bins the index by parent cell, sector and calendar period;
+//! * [`analysis`] finds hotspots, judges fixes and summarises cells and districts;
 //! * [`engine`] orders "commit, then index" and loads the index;
 //! * [`tiles`] makes Mapbox Vector Tiles (hexagons, appeals, fixes) and their
 //!   TileJSON from the index, with caches for cell outlines and whole tiles;
@@ -14,6 +15,7 @@
 //! * [`cli`] implements the `serve`, `import`, `generate` and `migrate` commands.
 
 pub mod aggregate;
+pub mod analysis;
 pub mod api;
 pub mod cli;
 pub mod config;
