@@ -82,7 +82,7 @@ pub fn local_date(tz: Tz, t: i64) -> NaiveDate {
 }
 
 /// Consecutive periods covering an interval: `starts[i]..starts[i+1]` is period `i`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Periods {
     /// The period length.
     pub period: Period,

@@ -3,4 +3,6 @@
 //! between two periods. Pure statistics live in [`stats`]; the modules here
 //! turn index scans into the inputs of those tests.
 
+pub mod cell;
+pub mod change;
 pub mod stats;

@@ -43,13 +43,7 @@ async fn aggregate(
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let data = engine.index.read();
         // Without bounds, the periods span the data itself.
-        let (from, to) = match (filter.from, filter.to) {
-            (Some(f), Some(t)) => (f, t),
-            (f, t) => {
-                let (lo, hi) = data.time_span().unwrap_or((0, 1));
-                (f.unwrap_or(lo), t.unwrap_or(hi + 1))
-            }
-        };
+        let (from, to) = data.time_range(&filter);
         let periods = Periods::covering(period, tz, from, to).ok_or_else(|| {
             ApiError::bad_param(
                 "period",

@@ -4,6 +4,8 @@
 
 mod aggregate;
 mod appeals;
+mod cells;
+mod change;
 pub mod error;
 mod geometry;
 mod health;
@@ -103,6 +105,8 @@ pub fn app(state: AppState) -> Router {
         .merge(appeals::router(state.cfg.max_body_bytes))
         .merge(hexagons::router())
         .merge(aggregate::router())
+        .merge(cells::router())
+        .merge(change::router())
         .merge(tiles)
         .fallback_service(static_files)
         .with_state(state)

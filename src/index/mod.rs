@@ -18,6 +18,7 @@ pub use delta::Delta;
 pub use spatial::BBox;
 
 use crate::store::IndexRow;
+use h3o::CellIndex;
 use parking_lot::RwLock;
 use std::collections::HashMap;
 
@@ -173,6 +174,45 @@ impl Data {
                     f(base, i);
                 }
                 start = end;
+            }
+        }
+    }
+
+    /// Calls `f` for every appeal passing `filter` (its `bbox` is ignored)
+    /// whose finest cell descends from `cell`: one binary-searched run of the
+    /// base, then the delta's rows near the cell.
+    pub fn visit_cell(&self, cell: CellIndex, filter: &Filter, mut f: impl FnMut(&Columns, usize)) {
+        let (lo, hi) = cells::descendant_range(cell);
+        let base = &self.base.cell;
+        let range = (
+            base.partition_point(|&c| c < lo),
+            base.partition_point(|&c| c <= hi),
+        );
+        let plain = Filter {
+            bbox: None,
+            ..filter.clone()
+        };
+        self.scan_base(&[range], &plain, &mut f);
+        let near = Filter {
+            bbox: cells::disk_bbox(cell),
+            ..plain
+        };
+        let (res, raw) = (cells::res_u8(cell.resolution()), u64::from(cell));
+        self.delta.visit(&near, |c, i| {
+            if cells::parent_raw(c.cell[i], res) == raw {
+                f(c, i);
+            }
+        });
+    }
+
+    /// The time range a query covers: its own bounds, or the data's span
+    /// (end exclusive) where it has none.
+    pub fn time_range(&self, filter: &Filter) -> (i64, i64) {
+        match (filter.from, filter.to) {
+            (Some(f), Some(t)) => (f, t),
+            (f, t) => {
+                let (lo, hi) = self.time_span().unwrap_or((0, 1));
+                (f.unwrap_or(lo), t.unwrap_or(hi + 1))
             }
         }
     }
