@@ -23,6 +23,9 @@ pub fn router() -> Router<AppState> {
 
 const DEFAULT_RES: u8 = 8;
 
+/// `[from, to)` in Unix seconds.
+type Span = (i64, i64);
+
 /// The query of a change request: the usual filters, two periods.
 #[derive(Debug, Deserialize)]
 pub struct ChangeParams {
@@ -41,7 +44,7 @@ pub struct ChangeParams {
 
 impl ChangeParams {
     /// Periods A and B as `[from, to)` instants; all four bounds are required.
-    pub fn periods(&self, tz: Tz) -> Result<((i64, i64), (i64, i64)), ApiError> {
+    pub fn periods(&self, tz: Tz) -> Result<[Span; 2], ApiError> {
         for (name, given) in [
             ("from", &self.filter.from),
             ("to", &self.filter.to),
@@ -67,7 +70,7 @@ impl ChangeParams {
                 return Err(ApiError::bad_param(name, "must be after its from"));
             }
         }
-        Ok((a, b))
+        Ok([a, b])
     }
 }
 
@@ -76,7 +79,7 @@ async fn change_handler(
     ApiQuery(q): ApiQuery<ChangeParams>,
 ) -> Result<Response, ApiError> {
     let res = q.filter.res(DEFAULT_RES, st.limits())?;
-    let (a, b) = q.periods(st.cfg.tz)?;
+    let [a, b] = q.periods(st.cfg.tz)?;
     let filter = q.filter.filter(&st.engine.catalogue, st.cfg.tz)?;
     let geojson = match q.filter.format.as_deref() {
         None | Some("json") => false,

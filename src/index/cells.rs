@@ -65,6 +65,27 @@ pub fn res_u8(res: Resolution) -> u8 {
     res as u8
 }
 
+/// A box holding every finest descendant of `cell`: the bounds of its first
+/// ring, since descendants reach slightly past the parent's own outline.
+/// `None` when that ring crosses ±180 or a pole (callers then scan everything).
+pub fn disk_bbox(cell: CellIndex) -> Option<crate::index::BBox> {
+    let (mut w, mut s, mut e, mut n) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
+    for c in cell.grid_disk::<Vec<_>>(1) {
+        for v in c.boundary().iter() {
+            w = w.min(v.lng());
+            e = e.max(v.lng());
+            s = s.min(v.lat());
+            n = n.max(v.lat());
+        }
+    }
+    (e - w < 180.0 && n < 89.0 && s > -89.0).then_some(crate::index::BBox {
+        min_lon: w,
+        min_lat: s,
+        max_lon: e,
+        max_lat: n,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,25 +134,4 @@ mod tests {
             );
         }
     }
-}
-
-/// A box holding every finest descendant of `cell`: the bounds of its first
-/// ring, since descendants reach slightly past the parent's own outline.
-/// `None` when that ring crosses ±180 or a pole (callers then scan everything).
-pub fn disk_bbox(cell: CellIndex) -> Option<crate::index::BBox> {
-    let (mut w, mut s, mut e, mut n) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
-    for c in cell.grid_disk::<Vec<_>>(1) {
-        for v in c.boundary().iter() {
-            w = w.min(v.lng());
-            e = e.max(v.lng());
-            s = s.min(v.lat());
-            n = n.max(v.lat());
-        }
-    }
-    (e - w < 180.0 && n < 89.0 && s > -89.0).then_some(crate::index::BBox {
-        min_lon: w,
-        min_lat: s,
-        max_lon: e,
-        max_lat: n,
-    })
 }
