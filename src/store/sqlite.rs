@@ -12,6 +12,8 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+mod districts;
+
 /// SQLite allows 32 766 bound variables per statement; 14 columns per row.
 const INSERT_ROWS: usize = 2_000;
 
