@@ -189,9 +189,9 @@ pub fn count(
                 continue;
             }
             if timed || district.is_some() {
-                for k in i..end {
+                for (k, &cell) in (i..end).zip(&cells[i..end]) {
                     if filter.time_ok(base.created[k])
-                        && district.is_none_or(|d| d.keeps(cells[k], base.lat[k], base.lon[k]))
+                        && district.is_none_or(|d| d.keeps(cell, base.lat[k], base.lon[k]))
                     {
                         bump(&mut tally, &mut touched, base.sector[k]);
                     }
