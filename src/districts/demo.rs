@@ -6,9 +6,10 @@
 //! a local equirectangular frame, each cell owned by its cluster's district.
 //! A district's cells are merged by dropping the edges they share. Vertices
 //! are rounded to 1e-6° (~0.1 m), so neighbours share exactly the same
-//! vertices and edges. Sovetsky's northern cluster (Derbyshki) lies beyond
-//! Novo-Savinovsky and Aviastroitelny, which makes Sovetsky a MultiPolygon
-//! if its cells do not touch; the test asserts what the data gives.
+//! vertices and edges. With today's clusters all seven come out as single
+//! polygons (a district whose cells did not touch would become a
+//! MultiPolygon, and cells enclosed by another district's would leave a
+//! hole); holes and multipart districts are exercised by the tests' own shapes.
 
 use crate::generate::kazan_districts;
 use geo::{Coord, LineString, MultiPolygon, Polygon};

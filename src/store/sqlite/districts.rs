@@ -53,12 +53,7 @@ impl SqliteStore {
 /// Bumps `meta.seq` inside a transaction and returns the new value, so ETags
 /// and tile caches keyed by the data version move with district writes too.
 async fn bump_seq(conn: &mut sqlx::SqliteConnection) -> Result<u64, StoreError> {
-    let now: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seq'")
-        .fetch_one(&mut *conn)
-        .await?;
-    let now: u64 = now
-        .parse()
-        .map_err(|_| StoreError::Corrupt(format!("meta.seq = {now:?}")))?;
+    let now = super::read_seq(conn).await?;
     sqlx::query("UPDATE meta SET value = ? WHERE key = 'seq'")
         .bind((now + 1).to_string())
         .execute(&mut *conn)
