@@ -238,6 +238,7 @@ fn main() {
         sectors: None,
         from: None,
         to: None,
+        district: None,
         seq: 1,
     };
     for &t in &z12 {

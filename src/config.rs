@@ -107,6 +107,10 @@ pub struct ImportArgs {
     /// Records per transaction.
     #[arg(long, env = "HEXWATCH_IMPORT_CHUNK", default_value_t = 25_000)]
     pub chunk: usize,
+    /// A GeoJSON FeatureCollection of districts to add first (validated like
+    /// `POST /api/v1/districts`: all or nothing).
+    #[arg(long, env = "HEXWATCH_IMPORT_DISTRICTS")]
+    pub districts: Option<PathBuf>,
 }
 
 /// `hexwatch generate`.

@@ -2,9 +2,10 @@
 //! database first and reach the index only after their transaction commits;
 //! at start the index is restored from a snapshot plus the rows changed since.
 
+use crate::districts::{DistrictInput, Districts, ParsedDistrict, parse::parse_geometry};
 use crate::domain::{Appeal, Catalogue};
 use crate::index::{Data, Index, snapshot};
-use crate::store::{Store, StoreError, WriteResult};
+use crate::store::{NewDistrict, Store, StoreError, WriteResult};
 use futures_util::TryStreamExt;
 use std::sync::Arc;
 use std::time::Instant;
@@ -18,6 +19,8 @@ pub struct Engine {
     pub index: Arc<Index>,
     /// The sector catalogue.
     pub catalogue: Catalogue,
+    /// Districts with their masks; replaced whole (copy on write) when added.
+    districts: parking_lot::RwLock<Arc<Districts>>,
     db_uuid: String,
     // A Tokio mutex because it is held across the database write's `.await`:
     // it orders "commit, then apply" so the index sees writes in commit order.
@@ -60,10 +63,12 @@ impl Engine {
             ms = started.elapsed().as_millis() as u64,
             "index loaded"
         );
+        let districts = load_districts(&store).await?;
         let engine = Engine {
             store,
             index: Arc::new(Index::new(data)),
             catalogue,
+            districts: parking_lot::RwLock::new(Arc::new(districts)),
             db_uuid,
             write_lock: tokio::sync::Mutex::new(()),
         };
@@ -86,6 +91,55 @@ impl Engine {
             let _ = tokio::task::spawn_blocking(move || index.apply(&changed, seq)).await;
         }
         Ok(result)
+    }
+
+    /// The districts as of now.
+    pub fn districts(&self) -> Arc<Districts> {
+        self.districts.read().clone()
+    }
+
+    /// Stores validated districts in one transaction (bumping the data
+    /// version), then builds their masks and publishes them; returns their
+    /// `(id, name)` in input order.
+    pub async fn add_districts(
+        &self,
+        parsed: Vec<ParsedDistrict>,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let now = chrono::Utc::now().timestamp();
+        let rows: Vec<NewDistrict> = parsed
+            .iter()
+            .map(|d| NewDistrict {
+                name: d.name.clone(),
+                code: d.code.clone(),
+                geometry: d.geojson.clone(),
+                created_at: now,
+            })
+            .collect();
+        let (ids, seq) = self.store.insert_districts(&rows).await?;
+        let inputs: Vec<DistrictInput> = parsed
+            .into_iter()
+            .zip(&ids)
+            .map(|(d, &id)| DistrictInput {
+                id,
+                name: d.name,
+                code: d.code,
+                created_at: now,
+                geometry: d.geometry,
+                geojson: d.geojson,
+            })
+            .collect();
+        let created: Vec<(i64, String)> = inputs.iter().map(|d| (d.id, d.name.clone())).collect();
+        let current = self.districts();
+        // Covers cost milliseconds to seconds: off the async threads.
+        let next = tokio::task::spawn_blocking(move || current.with(inputs))
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("building district masks failed: {e}")))?;
+        *self.districts.write() = Arc::new(next);
+        // The index carries the data version that ETags and tile caches use.
+        let index = self.index.clone();
+        let _ = tokio::task::spawn_blocking(move || index.apply(&[], seq)).await;
+        Ok(created)
     }
 
     /// Starts or ends a bulk load (imports): the index skips its R-tree and
@@ -116,6 +170,40 @@ impl Engine {
             Err(e) => tracing::warn!(error = %e, "snapshot task failed"),
         }
     }
+}
+
+/// Reads the stored districts and builds their masks.
+async fn load_districts(store: &Store) -> Result<Districts, StoreError> {
+    let stored = store.districts().await?;
+    let mut inputs = Vec::with_capacity(stored.len());
+    for d in stored {
+        let value: serde_json::Value = serde_json::from_str(&d.geometry)
+            .map_err(|e| StoreError::Corrupt(format!("district {} geometry: {e}", d.id)))?;
+        let (geometry, _) = parse_geometry(Some(&value)).map_err(|(field, msg)| {
+            StoreError::Corrupt(format!("district {} {field}: {msg}", d.id))
+        })?;
+        inputs.push(DistrictInput {
+            id: d.id,
+            name: d.name,
+            code: d.code,
+            created_at: d.created_at,
+            geometry,
+            geojson: d.geometry,
+        });
+    }
+    let started = Instant::now();
+    let n = inputs.len();
+    let districts = tokio::task::spawn_blocking(move || Districts::default().with(inputs))
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("building district masks failed: {e}")))?;
+    if n > 0 {
+        tracing::info!(
+            districts = n,
+            ms = started.elapsed().as_millis() as u64,
+            "districts loaded"
+        );
+    }
+    Ok(districts)
 }
 
 /// Rows applied per step while loading, and how often progress is logged.

@@ -6,6 +6,8 @@
 //! * [`store`] holds all SQL: appeals go to the database first (SQLite by default);
 //! * [`index`] keeps every appeal in memory as cell-sorted columns plus an R-tree
 //!   for recent writes, restored at start from a snapshot;
+//! * [`districts`] parses district polygons and answers which appeals belong
+//!   to one (an H3 cover of inside and boundary cells, then point-in-polygon);
 //! * [`aggregate`] bins the index by parent cell, sector and calendar period;
 //! * [`analysis`] finds hotspots, judges fixes and summarises cells and districts;
 //! * [`engine`] orders "commit, then index" and loads the index;
@@ -19,6 +21,7 @@ pub mod analysis;
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod districts;
 pub mod domain;
 pub mod engine;
 pub mod generate;

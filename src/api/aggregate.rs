@@ -26,7 +26,7 @@ async fn aggregate(
 ) -> Result<Response, ApiError> {
     let res = q.res(DEFAULT_RES, st.limits())?;
     let period = q.period()?;
-    let filter = q.filter(&st.engine.catalogue, st.cfg.tz)?;
+    let filter = st.filter(&q)?;
     let csv = match q.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,

@@ -24,6 +24,19 @@ struct IngestParams {
     partial: Option<String>,
 }
 
+/// 413 for a body over the limit, 400 for one that could not be read.
+pub(super) fn body_error(e: &BytesRejection, max_body_bytes: usize) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("the body is larger than {max_body_bytes} bytes; split the batch"),
+        )
+    } else {
+        ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", e.body_text())
+    }
+}
+
 async fn create(
     State(st): State<AppState>,
     ApiQuery(q): ApiQuery<IngestParams>,
@@ -40,20 +53,7 @@ async fn create(
             ));
         }
     };
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                format!(
-                    "the body is larger than {} bytes; split the batch",
-                    st.cfg.max_body_bytes
-                ),
-            )
-        } else {
-            ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", e.body_text())
-        }
-    })?;
+    let body = body.map_err(|e| body_error(&e, st.cfg.max_body_bytes))?;
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -80,7 +80,7 @@ async fn change_handler(
 ) -> Result<Response, ApiError> {
     let res = q.filter.res(DEFAULT_RES, st.limits())?;
     let [a, b] = q.periods(st.cfg.tz)?;
-    let filter = q.filter.filter(&st.engine.catalogue, st.cfg.tz)?;
+    let filter = st.filter(&q.filter)?;
     let geojson = match q.filter.format.as_deref() {
         None | Some("json") => false,
         Some("geojson") => true,

@@ -26,7 +26,7 @@ async fn hexagons(
     ApiQuery(q): ApiQuery<FilterParams>,
 ) -> Result<Response, ApiError> {
     let res = q.res(DEFAULT_RES, st.limits())?;
-    let filter = q.filter(&st.engine.catalogue, st.cfg.tz)?;
+    let filter = st.filter(&q)?;
     let cap = st.cfg.max_cells;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let counts = {

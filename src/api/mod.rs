@@ -6,6 +6,7 @@ mod aggregate;
 mod appeals;
 mod cells;
 mod change;
+mod districts;
 pub mod error;
 mod geometry;
 mod health;
@@ -88,6 +89,13 @@ impl AppState {
         self
     }
 
+    /// The filter of a request, `district` included: what new endpoints call
+    /// (plain [`params::FilterParams::filter`] refuses `district`).
+    pub fn filter(&self, q: &params::FilterParams) -> Result<crate::index::Filter, ApiError> {
+        let districts = self.engine.districts();
+        q.filter_in(&self.engine.catalogue, self.cfg.tz, &districts)
+    }
+
     fn limits(&self) -> params::Limits {
         params::Limits {
             max_res: self.cfg.max_res,
@@ -103,6 +111,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(appeals::router(state.cfg.max_body_bytes))
+        .merge(districts::router(state.cfg.max_body_bytes))
         .merge(hexagons::router())
         .merge(aggregate::router())
         .merge(cells::router())

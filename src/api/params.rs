@@ -4,11 +4,13 @@
 use super::error::ApiError;
 use crate::aggregate::Period;
 use crate::aggregate::periods::{local_date, midnight};
+use crate::districts::{DistrictMask, Districts};
 use crate::domain::Catalogue;
 use crate::index::{BBox, Filter};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// The raw filter parameters (`res`, `bbox`, `sector`, `from`, `to`, `period`).
 #[derive(Debug, Default, Deserialize)]
@@ -27,6 +29,8 @@ pub struct FilterParams {
     pub period: Option<String>,
     /// Output format.
     pub format: Option<String>,
+    /// A district id: only its appeals.
+    pub district: Option<String>,
 }
 
 /// Limits that parsing enforces.
@@ -76,8 +80,37 @@ impl FilterParams {
         }
     }
 
-    /// The filter (bbox, sectors, time range).
+    /// The filter (bbox, sectors, time range) for endpoints without district
+    /// support: a `district` parameter is refused rather than ignored. Handlers
+    /// that honour `district` call [`AppState::filter`](super::AppState::filter).
     pub fn filter(&self, cat: &Catalogue, tz: Tz) -> Result<Filter, ApiError> {
+        if self.district.is_some() {
+            return Err(ApiError::bad_param(
+                "district",
+                "this endpoint does not filter by district",
+            ));
+        }
+        self.base_filter(cat, tz)
+    }
+
+    /// The filter with the district resolved among `districts` (404 naming
+    /// `district` for an unknown id). `district` and `bbox` both apply.
+    pub fn filter_in(
+        &self,
+        cat: &Catalogue,
+        tz: Tz,
+        districts: &Districts,
+    ) -> Result<Filter, ApiError> {
+        let mut f = self.base_filter(cat, tz)?;
+        f.district = self
+            .district
+            .as_deref()
+            .map(|s| parse_district(s, districts))
+            .transpose()?;
+        Ok(f)
+    }
+
+    fn base_filter(&self, cat: &Catalogue, tz: Tz) -> Result<Filter, ApiError> {
         let bbox = self.bbox.as_deref().map(parse_bbox).transpose()?;
         let sectors = self
             .sector
@@ -104,8 +137,28 @@ impl FilterParams {
             sectors,
             from,
             to,
+            district: None,
         })
     }
+}
+
+/// Parses a district id and finds its mask.
+pub fn parse_district(s: &str, districts: &Districts) -> Result<Arc<DistrictMask>, ApiError> {
+    let id: i64 = s
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::bad_param("district", format!("{s:?} is not a district id")))?;
+    districts
+        .get(id)
+        .map(|d| d.mask.clone())
+        .ok_or_else(|| ApiError {
+            field: Some("district".into()),
+            ..ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "unknown_district",
+                format!("no district with id {id}; see /api/v1/districts"),
+            )
+        })
 }
 
 /// Parses `minLon,minLat,maxLon,maxLat`; west > east means crossing ±180.

@@ -164,7 +164,7 @@ fn parse_request(
     if q.bbox.is_some() {
         return Err(TileError::NotForTiles("bbox").into());
     }
-    let filter = q.filter(&st.engine.catalogue, st.cfg.tz)?;
+    let filter = st.filter(q)?;
     let res = match layer {
         Layer::Hexagons => {
             let res = q.res(res_for_zoom(tile.z()), st.limits())?;
@@ -188,6 +188,7 @@ fn parse_request(
         sectors: filter.sectors,
         from: filter.from,
         to: filter.to,
+        district: filter.district.as_ref().map(|d| d.id),
         seq: 0,
     };
     Ok(TileRequest { key, filter })

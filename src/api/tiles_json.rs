@@ -26,9 +26,14 @@ pub(super) async fn tile_json(
         return Err(TileError::NotForTiles("bbox").into());
     }
     // Validate what the tile URLs will carry, so a bad filter fails here.
-    q.filter(&st.engine.catalogue, st.cfg.tz)?;
+    st.filter(&q)?;
     let mut carried: Vec<(&str, &str)> = Vec::new();
-    for (k, v) in [("sector", &q.sector), ("from", &q.from), ("to", &q.to)] {
+    for (k, v) in [
+        ("sector", &q.sector),
+        ("from", &q.from),
+        ("to", &q.to),
+        ("district", &q.district),
+    ] {
         if let Some(v) = v {
             carried.push((k, v));
         }

@@ -29,6 +29,10 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         })?,
     };
     let engine = std::sync::Arc::new(Engine::open(&args.db.db).await?);
+    if let Some(path) = &args.districts {
+        let n = add_districts(&engine, path).await?;
+        println!("added {n} districts from {}", path.display());
+    }
     let size = std::fs::metadata(&args.file)?.len();
     let chunk = args.chunk.max(1);
 
@@ -106,6 +110,29 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         n as f64 / secs.max(1e-9)
     );
     Ok(())
+}
+
+/// Validates and stores a districts file through the same path as
+/// `POST /api/v1/districts`; returns how many were added.
+pub async fn add_districts(engine: &Engine, path: &std::path::Path) -> anyhow::Result<usize> {
+    let body = std::fs::read(path)?;
+    let parsed = match crate::districts::parse_collection(&body) {
+        Ok(p) => p,
+        Err(crate::districts::ParseError::Body { field, message }) => {
+            anyhow::bail!("{}: {field}: {message}", path.display())
+        }
+        Err(crate::districts::ParseError::Features(errors)) => {
+            for e in errors.iter().take(SHOW_ERRORS) {
+                eprintln!("{}", describe(e));
+            }
+            anyhow::bail!(
+                "{} problems in {}; no district was added",
+                errors.len(),
+                path.display()
+            )
+        }
+    };
+    Ok(engine.add_districts(parsed).await?.len())
 }
 
 fn describe(e: &RecordError) -> String {

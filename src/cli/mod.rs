@@ -65,8 +65,19 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| crate::generate::default_truth_path(&args.out));
     truth.write(&truth_path)?;
+    if opts_scenario_is_city(&args) {
+        let path = args.out.with_file_name("districts.geojson");
+        std::fs::write(&path, crate::districts::demo::kazan_geojson())?;
+        tracing::info!(districts = %path.display(), "Kazan's districts written");
+    }
     tracing::info!(out = %args.out.display(), truth = %truth_path.display(), appeals = args.appeals, "generated");
     Ok(())
+}
+
+fn opts_scenario_is_city(args: &GenerateArgs) -> bool {
+    args.scenario
+        .parse::<Scenario>()
+        .is_ok_and(|s| s == Scenario::City)
 }
 
 /// A progress bar with rate and ETA on a terminal; hidden otherwise.

@@ -16,6 +16,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.demo && engine.index.is_empty() {
         seed_demo(&engine, args.demo_appeals).await?;
     }
+    if args.demo && engine.districts().all().is_empty() {
+        seed_demo_districts(&engine).await?;
+    }
     let cfg = ApiConfig {
         tz: args.region.timezone,
         max_body_bytes: args.max_body_bytes,
@@ -122,6 +125,17 @@ async fn seed_demo(engine: &Arc<Engine>, n: usize) -> anyhow::Result<()> {
     }
     producer.await??;
     engine.save_snapshot().await;
+    Ok(())
+}
+
+/// Adds Kazan's districts through the same parse and write path as
+/// `POST /api/v1/districts`.
+async fn seed_demo_districts(engine: &Engine) -> anyhow::Result<()> {
+    let text = crate::districts::demo::kazan_geojson();
+    let parsed = crate::districts::parse_collection(text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("demo districts are invalid: {e:?}"))?;
+    let added = engine.add_districts(parsed).await?;
+    tracing::info!(districts = added.len(), "demo districts added (Kazan)");
     Ok(())
 }
 

@@ -56,6 +56,21 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+/// Kazan's city box `[min_lon, min_lat, max_lon, max_lat]` and its districts
+/// as (Russian name, English name, residential cluster centres `(lat, lon)`),
+/// for the demo's district polygons.
+#[allow(clippy::type_complexity)]
+pub fn kazan_districts() -> ([f64; 4], Vec<(&'static str, &'static str, Vec<(f64, f64)>)>) {
+    let districts = cities::KAZAN
+        .iter()
+        .map(|d| {
+            let centres = d.clusters.iter().map(|c| (c.0, c.1)).collect();
+            (d.name, d.name_en, centres)
+        })
+        .collect();
+    (cities::KAZAN_BBOX, districts)
+}
+
 /// Years of data when the caller does not say.
 pub const DEFAULT_YEARS: u32 = 3;
 

@@ -65,7 +65,12 @@ impl Delta {
     /// Calls `f` for every row passing the filter.
     pub fn visit(&self, filter: &Filter, mut f: impl FnMut(&Columns, usize)) {
         let c = &self.cols;
-        match filter.bbox {
+        // A district without a box is looked up by its own box; `keeps`
+        // then applies the district's exact test.
+        match filter
+            .bbox
+            .or_else(|| filter.district.as_ref().map(|d| d.bbox()))
+        {
             Some(b) => {
                 let lat = (b.min_lat, b.max_lat);
                 let parts: Vec<(f64, f64)> = if b.wraps() {

@@ -17,10 +17,13 @@ pub use columns::{BYTES_PER_ROW, Columns, UNRESOLVED};
 pub use delta::Delta;
 pub use spatial::BBox;
 
+use crate::districts::DistrictMask;
+use crate::districts::mask::{CellRange, intersect};
 use crate::store::IndexRow;
 use h3o::CellIndex;
 use parking_lot::RwLock;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Merge the delta once it is this large or a sixteenth of the base.
 const MERGE_MIN: usize = 65_536;
@@ -45,6 +48,8 @@ pub struct Filter {
     pub from: Option<i64>,
     /// Created before (Unix seconds).
     pub to: Option<i64>,
+    /// Only appeals belonging to this district (see [`crate::districts::mask`]).
+    pub district: Option<Arc<DistrictMask>>,
 }
 
 impl Filter {
@@ -57,7 +62,8 @@ impl Filter {
         set
     }
 
-    /// True when row `i` of `c` passes the non-spatial conditions.
+    /// True when row `i` of `c` passes the sector, time and district
+    /// conditions (everything but the box).
     #[inline]
     pub fn keeps(&self, c: &Columns, i: usize) -> bool {
         if let Some(set) = &self.sectors {
@@ -66,7 +72,15 @@ impl Filter {
                 return false;
             }
         }
-        self.time_ok(c.created[i])
+        self.time_ok(c.created[i]) && self.place_ok(c, i)
+    }
+
+    /// True when row `i` of `c` belongs to the filter's district (or there is none).
+    #[inline]
+    pub fn place_ok(&self, c: &Columns, i: usize) -> bool {
+        self.district
+            .as_ref()
+            .is_none_or(|d| d.keeps(c.cell[i], c.lat[i], c.lon[i]))
     }
 
     /// True when a creation time is within `[from, to)`.
@@ -112,21 +126,27 @@ impl Data {
     }
 
     /// Ascending, disjoint row ranges of the base that hold every appeal of the
-    /// filter's box (all rows when there is no box or it is huge).
+    /// filter's box and district (all rows when there is neither, or the box
+    /// is huge). A district's inside and boundary cells give separate ranges.
     pub fn base_ranges(&self, filter: &Filter) -> Vec<(usize, usize)> {
         let cells = &self.base.cell;
-        match filter.bbox.as_ref().and_then(spatial::cover_ranges) {
-            Some(ranges) => ranges
-                .into_iter()
-                .map(|(lo, hi)| {
-                    let a = cells.partition_point(|&c| c < lo);
-                    let b = cells.partition_point(|&c| c <= hi);
-                    (a, b)
-                })
-                .filter(|(a, b)| a < b)
-                .collect(),
-            None => vec![(0, cells.len())],
-        }
+        let boxed = filter.bbox.as_ref().and_then(spatial::cover_ranges);
+        let district = filter.district.as_ref().and_then(|d| d.cell_ranges());
+        let ranges: Vec<(u64, u64)> = match (district, boxed) {
+            (Some(d), Some(b)) => intersect(d, &b).iter().map(CellRange::bounds).collect(),
+            (Some(d), None) => d.iter().map(CellRange::bounds).collect(),
+            (None, Some(b)) => b,
+            (None, None) => return vec![(0, cells.len())],
+        };
+        ranges
+            .into_iter()
+            .map(|(lo, hi)| {
+                let a = cells.partition_point(|&c| c < lo);
+                let b = cells.partition_point(|&c| c <= hi);
+                (a, b)
+            })
+            .filter(|(a, b)| a < b)
+            .collect()
     }
 
     /// Calls `f` for the base rows of `ranges` that pass the filter, in order.
@@ -144,6 +164,14 @@ impl Data {
         let fixed = filter.bbox.map(|b| b.fixed());
         let mut picked = [0u32; BLOCK];
         for &(lo, hi) in ranges {
+            if lo >= hi {
+                continue;
+            }
+            // Rows of a district's inside cells belong without a point test.
+            let district = filter
+                .district
+                .as_deref()
+                .filter(|d| !d.inside_span(base.cell[lo], base.cell[hi - 1]));
             let mut start = lo;
             while start < hi {
                 let end = (start + BLOCK).min(hi);
@@ -169,6 +197,9 @@ impl Data {
                         continue;
                     }
                     if fixed.is_some_and(|b| !b.contains(base.lat[i], base.lon[i])) {
+                        continue;
+                    }
+                    if district.is_some_and(|d| !d.contains_fixed(base.lat[i], base.lon[i])) {
                         continue;
                     }
                     f(base, i);

@@ -79,6 +79,7 @@ fn filters() -> Vec<Filter> {
             sectors: Some(Filter::sector_set([2, 5])),
             from: Some(1_620_000_000),
             to: Some(1_680_000_000),
+            district: None,
         });
     }
     out

@@ -88,6 +88,34 @@ pub struct WriteResult {
     pub seq: u64,
 }
 
+/// A district to store: its geometry as validated GeoJSON text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDistrict {
+    /// Display name.
+    pub name: String,
+    /// Optional short code (e.g. an OKTMO number).
+    pub code: Option<String>,
+    /// GeoJSON Polygon or MultiPolygon geometry.
+    pub geometry: String,
+    /// Creation time, Unix seconds.
+    pub created_at: i64,
+}
+
+/// A stored district.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDistrict {
+    /// Database id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Optional short code.
+    pub code: Option<String>,
+    /// GeoJSON Polygon or MultiPolygon geometry.
+    pub geometry: String,
+    /// Creation time, Unix seconds.
+    pub created_at: i64,
+}
+
 /// The database behind hexwatch.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -132,6 +160,24 @@ impl Store {
     pub async fn version(&self) -> Result<(String, u64), StoreError> {
         match self {
             Store::Sqlite(s) => s.version().await,
+        }
+    }
+
+    /// Inserts districts in one transaction that bumps the data version;
+    /// returns their ids (in input order) and the new change sequence.
+    pub async fn insert_districts(
+        &self,
+        districts: &[NewDistrict],
+    ) -> Result<(Vec<i64>, u64), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.insert_districts(districts).await,
+        }
+    }
+
+    /// Every stored district, by id.
+    pub async fn districts(&self) -> Result<Vec<StoredDistrict>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.districts().await,
         }
     }
 

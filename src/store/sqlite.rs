@@ -12,6 +12,8 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+mod districts;
+
 /// SQLite allows 32 766 bound variables per statement; 14 columns per row.
 const INSERT_ROWS: usize = 2_000;
 
@@ -172,16 +174,20 @@ fn row_to_index(r: &sqlx::sqlite::SqliteRow) -> Result<IndexRow, StoreError> {
     })
 }
 
+/// The data version (`meta.seq`) as the connection sees it.
+async fn read_seq(conn: &mut sqlx::SqliteConnection) -> Result<u64, StoreError> {
+    let seq: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seq'")
+        .fetch_one(&mut *conn)
+        .await?;
+    seq.parse()
+        .map_err(|_| StoreError::Corrupt(format!("meta.seq = {seq:?}")))
+}
+
 async fn write_in_tx(
     conn: &mut sqlx::SqliteConnection,
     appeals: &[Appeal],
 ) -> Result<WriteResult, StoreError> {
-    let seq_now: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seq'")
-        .fetch_one(&mut *conn)
-        .await?;
-    let seq_now: u64 = seq_now
-        .parse()
-        .map_err(|_| StoreError::Corrupt(format!("meta.seq = {seq_now:?}")))?;
+    let seq_now = read_seq(conn).await?;
     let seq = seq_now + 1;
 
     // The last copy of each key in the batch is what gets stored.

@@ -28,6 +28,8 @@ pub struct TileKey {
     pub from: Option<i64>,
     /// Created before.
     pub to: Option<i64>,
+    /// District id (districts never change once stored; adding one bumps `seq`).
+    pub district: Option<i64>,
     /// Data version (the index's change sequence number).
     pub seq: u64,
 }
@@ -120,6 +122,7 @@ mod tests {
             sectors: None,
             from: None,
             to: None,
+            district: None,
             seq,
         }
     }

@@ -154,7 +154,7 @@ fn gallop(v: &[u64], from: usize, before: impl Fn(u64) -> bool) -> usize {
 }
 
 /// Counts, per cell at `res`, the appeals passing `filter` (its `bbox` is
-/// ignored) of every cell that may meet the tile: whole cells, ordered by
+/// ignored; its district is tested per appeal) of every cell that may meet the tile: whole cells, ordered by
 /// cell, each with at least one appeal in the read box.
 ///
 /// The base is walked cell by cell rather than row by row: a cell's rows are
@@ -174,6 +174,7 @@ pub fn count(
     let inside = bbox.map(|b| b.fixed());
     let base = &data.base;
     let timed = filter.from.is_some() || filter.to.is_some();
+    let district = filter.district.as_deref();
     let mut out: Vec<CellCount> = Vec::new();
     let mut tally = [0u32; 256];
     let mut touched: Vec<u8> = Vec::with_capacity(16);
@@ -187,9 +188,11 @@ pub fn count(
                 i = end;
                 continue;
             }
-            if timed {
-                for k in i..end {
-                    if filter.time_ok(base.created[k]) {
+            if timed || district.is_some() {
+                for (k, &cell) in (i..end).zip(&cells[i..end]) {
+                    if filter.time_ok(base.created[k])
+                        && district.is_none_or(|d| d.keeps(cell, base.lat[k], base.lon[k]))
+                    {
                         bump(&mut tally, &mut touched, base.sector[k]);
                     }
                 }
