@@ -3,6 +3,7 @@
 //! study-area cap and parameter errors.
 
 mod common;
+mod tiles_common;
 
 use axum::http::StatusCode;
 use common::{TestApp, error_of};
@@ -187,4 +188,115 @@ async fn a_study_area_over_the_cap_asks_for_a_coarser_res() {
     // A coarser resolution fits.
     let (s, v): (StatusCode, Value) = app.get(&format!("/api/v1/hotspots?{YEAR}&res=6")).await;
     assert_eq!(s, StatusCode::OK, "{v}");
+}
+
+/// The z/x/y of the tile holding a point.
+fn tile_of(lat: f64, lon: f64, z: u32) -> (u32, u32) {
+    let n = f64::from(1u32 << z);
+    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
+    let r = lat.to_radians();
+    let y =
+        ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
+    (x, y)
+}
+
+#[tokio::test]
+async fn the_tile_layer_draws_the_cached_analysis() {
+    let app = loaded(ApiConfig::default()).await;
+    let (_, list) = app
+        .get(&format!("/api/v1/hotspots?{YEAR}&limit=1000"))
+        .await;
+    let by_h3: std::collections::HashMap<&str, &Value> = list["hotspots"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| (c["h3"].as_str().expect("h3"), c))
+        .collect();
+    // Zoom 11 shows res 9 (the zoom table), the list's default.
+    let (x, y) = tile_of(55.65, 49.20, 11);
+    let uri = format!("/tiles/hotspots/11/{x}/{y}.mvt?{YEAR}");
+    let a = tiles_common::get(app.router(), &uri, &[]).await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    let t = tiles_common::decode(&a.body);
+    assert_eq!(t.layer, "hotspots");
+    tiles_common::check_polygons(&t);
+    let target = cell9(55.65, 49.20);
+    assert!(
+        t.features.iter().any(|f| f.props["h3"] == target),
+        "target drawn"
+    );
+    for f in &t.features {
+        let c = by_h3[f.props["h3"].as_str()];
+        let z: f64 = f.props["z"].parse().expect("z");
+        assert!((z - c["z"].as_f64().expect("z")).abs() < 1e-12);
+        assert_eq!(f.props["class"], c["class"].as_str().expect("class"));
+        assert_eq!(
+            f.num("periods_hot"),
+            c["periods_hot"].as_u64().expect("hot")
+        );
+        assert_eq!(f.num("count"), c["count"].as_u64().expect("count"));
+    }
+    // The target's whole 2-disk (19 cells, ~0.6 km across) lies in this
+    // ~13 km tile unless it sits on an edge; at least its flower is drawn.
+    let flower = h3o::CellIndex::try_from(u64::from_str_radix(&target, 16).expect("hex"))
+        .expect("cell")
+        .grid_disk::<Vec<_>>(1);
+    for c in flower {
+        assert!(
+            t.features.iter().any(|f| f.props["h3"] == c.to_string()),
+            "{c} missing"
+        );
+    }
+    // A second request is a 304 by ETag.
+    let etag = a.header("etag").expect("etag").to_owned();
+    let again = tiles_common::get(app.router(), &uri, &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    // Other k or alpha: another tile (and ETag).
+    let k2 = tiles_common::get(app.router(), &format!("{uri}&k=2"), &[]).await;
+    assert_eq!(k2.status, StatusCode::OK);
+    assert_ne!(k2.header("etag"), Some(etag.as_str()));
+    // A write changes the analysis: one more December appeal at the target.
+    app.post_points(
+        &[(55.65, 49.20, "roads", "2024-12-20T12:00:00+03:00")],
+        10_000,
+    )
+    .await;
+    let after = tiles_common::get(app.router(), &uri, &[("if-none-match", &etag)]).await;
+    assert_eq!(after.status, StatusCode::OK);
+    let t = tiles_common::decode(&after.body);
+    let f = t
+        .features
+        .iter()
+        .find(|f| f.props["h3"] == target)
+        .expect("target");
+    assert_eq!(f.num("count"), 31);
+    // Bad parameters name their field; tiles take no paging.
+    let bad = tiles_common::get(app.router(), &format!("{uri}&alpha=2"), &[]).await;
+    assert_eq!(
+        (bad.status, error_of(&bad.json())["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("alpha"))
+    );
+    let bad = tiles_common::get(app.router(), &format!("{uri}&limit=5"), &[]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    // TileJSON carries the analysis parameters into the tile URLs.
+    let tj = tiles_common::get(
+        app.router(),
+        "/tiles/hotspots.json?res=9&k=2&alpha=0.01&period=quarter",
+        &[("host", "h")],
+    )
+    .await
+    .json();
+    assert_eq!(
+        tj["tiles"][0],
+        "http://h/tiles/hotspots/{z}/{x}/{y}.mvt?res=9&period=quarter&k=2&alpha=0.01"
+    );
+    let fields = &tj["vector_layers"][0]["fields"];
+    for k in ["h3", "z", "class", "periods_hot", "p_fdr", "count"] {
+        assert!(fields[k].is_string(), "{k}");
+    }
 }

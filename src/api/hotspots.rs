@@ -23,7 +23,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/hotspots", get(hotspots))
 }
 
@@ -118,8 +118,9 @@ impl From<HotspotError> for ApiError {
 }
 
 /// The analysis of `q` over the current data, from the cache when it is
-/// there. Blocking: call it on the blocking pool.
-pub fn analyse(st: &AppState, q: &HotspotQuery) -> Result<Arc<Hotspots>, ApiError> {
+/// there, with the data version it reflects. Blocking: call it on the
+/// blocking pool, and not while holding the index lock.
+pub fn analyse(st: &AppState, q: &HotspotQuery) -> Result<(Arc<Hotspots>, u64), ApiError> {
     let data = st.engine.index.read();
     let f = &q.filter;
     let key = HotspotKey {
@@ -135,9 +136,10 @@ pub fn analyse(st: &AppState, q: &HotspotQuery) -> Result<Arc<Hotspots>, ApiErro
         to: f.to,
         seq: data.seq,
     };
-    Ok(st
+    let h = st
         .hotspots
-        .get_or_compute(key, || hotspots::compute(&data, q))?)
+        .get_or_compute(key, || hotspots::compute(&data, q))?;
+    Ok((h, key.seq))
 }
 
 async fn hotspots(
@@ -157,7 +159,7 @@ async fn hotspots(
         }
     };
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
-        let h = analyse(&st, &q)?;
+        let (h, _) = analyse(&st, &q)?;
         let page: Vec<&CellHotspot> = h.ranked().skip(offset).take(limit).collect();
         let head = json!({
             "res": q.res,

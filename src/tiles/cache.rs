@@ -30,6 +30,9 @@ pub struct TileKey {
     pub to: Option<i64>,
     /// Data version (the index's change sequence number).
     pub seq: u64,
+    /// A digest of the layer's own parameters (hotspots: period, k, α);
+    /// 0 for layers without any.
+    pub extra: u64,
 }
 
 impl TileKey {
@@ -121,6 +124,7 @@ mod tests {
             from: None,
             to: None,
             seq,
+            extra: 0,
         }
     }
 
