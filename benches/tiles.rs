@@ -239,6 +239,7 @@ fn main() {
         from: None,
         to: None,
         seq: 1,
+        extra: 0,
     };
     for &t in &z12 {
         let e = hexagons::tile(&data, &cat, &outlines, &query(t)).expect("tile");
