@@ -32,7 +32,7 @@ pub use cache::{HotspotCache, HotspotKey};
 
 use crate::aggregate::{AggError, Period, Periods, cell_series};
 use crate::analysis::stats::emerging::{Class, Flag, classify};
-use crate::analysis::stats::fdr::bh_adjust;
+use crate::analysis::stats::fdr::{bh_adjust, bh_reject};
 use crate::analysis::stats::gistar::gi_star;
 use crate::analysis::stats::mann_kendall::{Trend, mann_kendall};
 use crate::index::{Data, Filter};
@@ -210,10 +210,11 @@ pub fn analyse(area: StudyArea, cols: &[f64], periods: Periods, alpha: f64) -> H
     let mut flags = vec![Flag::Not; n * np];
     for t in 0..np {
         let scores = gi_star(&cols[t * n..(t + 1) * n], &area.neighbours);
-        let fdr = bh_adjust(&scores.iter().map(|s| s.p).collect::<Vec<_>>());
-        for (i, (s, pf)) in scores.iter().zip(&fdr).enumerate() {
+        // Only the verdicts are needed per period, not every adjusted p.
+        let reject = bh_reject(&scores.iter().map(|s| s.p).collect::<Vec<_>>(), alpha);
+        for (i, (s, &sig)) in scores.iter().zip(&reject).enumerate() {
             z[i * np + t] = s.z;
-            flags[i * np + t] = match (*pf < alpha, s.z) {
+            flags[i * np + t] = match (sig, s.z) {
                 (true, z) if z > 0.0 => Flag::Hot,
                 (true, z) if z < 0.0 => Flag::Cold,
                 _ => Flag::Not,
