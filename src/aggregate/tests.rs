@@ -34,6 +34,17 @@ fn tally(rows: &[IndexRow], f: &Filter, res: u8) -> BTreeMap<u64, BTreeMap<u8, u
     out
 }
 
+/// Quarters over the test rows' time span (2020-05 to 2024-03).
+fn quarters() -> Periods {
+    Periods::covering(
+        Period::Quarter,
+        chrono_tz::Europe::Moscow,
+        1_590_000_000,
+        1_710_000_000,
+    )
+    .expect("p")
+}
+
 fn as_map(counts: &[CellCount]) -> BTreeMap<u64, BTreeMap<u8, u32>> {
     counts
         .iter()
@@ -93,13 +104,7 @@ fn rows_sum_to_the_cell_counts_and_respect_the_cap() {
     let data = Data::from_rows(all, 1);
     ROWS_PER_THREAD.store(500, Ordering::Relaxed);
     let f = Filter::default();
-    let periods = Periods::covering(
-        Period::Quarter,
-        chrono_tz::Europe::Moscow,
-        1_590_000_000,
-        1_710_000_000,
-    )
-    .expect("p");
+    let periods = quarters();
     let rows = aggregate_rows(&data, &f, 4, &periods, usize::MAX).expect("rows");
     assert!(
         rows.windows(2)
@@ -132,13 +137,7 @@ fn series_match_the_rows_summed_over_sectors() {
     let mut data = Data::from_rows(all[..10_000].to_vec(), 1);
     data.apply(&all[10_000..], 2);
     ROWS_PER_THREAD.store(1_000, Ordering::Relaxed);
-    let periods = Periods::covering(
-        Period::Quarter,
-        chrono_tz::Europe::Moscow,
-        1_590_000_000,
-        1_710_000_000,
-    )
-    .expect("p");
+    let periods = quarters();
     for res in [3u8, 6, 9] {
         let f = Filter::default();
         let s = cell_series(&data, &f, res, &periods, usize::MAX).expect("series");

@@ -10,13 +10,12 @@
 //! the first tile), then clipped like the hexagon layer.
 
 use super::coord::{BUFFER, EXTENT, TileCoord};
-use super::hexagons::Geometry;
+use super::hexagons::{Geometry, cell_feature};
 use super::outline::OutlineCache;
 use super::{Encoded, Layer, TileError};
 use crate::analysis::hotspots::Hotspots;
 use crate::index::cells::cell;
-use fast_mvt::{MvtGeomType, MvtLayerBuilder, MvtValueRef};
-use std::fmt::Write as _;
+use fast_mvt::{MvtLayerBuilder, MvtValueRef};
 
 /// Most features one hotspot tile holds.
 pub const MAX_FEATURES: usize = 200_000;
@@ -78,14 +77,7 @@ pub fn tile(h: &Hotspots, outlines: &OutlineCache, tile: TileCoord) -> Result<En
         if features == MAX_FEATURES {
             return Err(TileError::TooManyFeatures { cap: MAX_FEATURES });
         }
-        let mut f = layer.feature_of(MvtGeomType::Polygon);
-        for part in &geom.parts {
-            f.ring(part.iter().map(|&(x, y)| geo::Coord { x, y }), true)?;
-        }
-        f.id(Some(c.cell));
-        h3.clear();
-        let _ = write!(h3, "{:x}", c.cell);
-        f.tag_ref("h3", MvtValueRef::String(&h3))?;
+        let mut f = cell_feature(layer, &geom, c.cell, &mut h3)?;
         f.tag_ref("z", MvtValueRef::Double(c.z))?;
         f.tag_ref("p_fdr", MvtValueRef::Double(c.p_fdr))?;
         f.tag_ref("class", MvtValueRef::String(c.class.name()))?;
