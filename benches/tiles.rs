@@ -240,6 +240,7 @@ fn main() {
         to: None,
         district: None,
         seq: 1,
+        extra: 0,
     };
     for &t in &z12 {
         let e = hexagons::tile(&data, &cat, &outlines, &query(t)).expect("tile");

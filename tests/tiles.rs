@@ -357,7 +357,7 @@ async fn tilejson_and_catalogue() {
         .iter()
         .map(|s| s["id"].as_str().expect("id"))
         .collect();
-    assert_eq!(ids, ["hexagons", "appeals", "fixes"]);
+    assert_eq!(ids, ["hexagons", "appeals", "fixes", "hotspots"]);
     assert_eq!(
         cat["sources"][0]["tilejson"],
         "http://h/tiles/hexagons.json"

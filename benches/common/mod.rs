@@ -60,7 +60,12 @@ pub fn end() -> chrono::DateTime<chrono::Utc> {
 
 /// `n` appeals of the country scenario as index rows.
 pub fn rows(n: usize) -> Vec<IndexRow> {
-    let opts = GenerateOptions::new(n, 7, Scenario::Country, end());
+    rows_of(n, Scenario::Country)
+}
+
+/// `n` appeals of a scenario (seed 7) as index rows.
+pub fn rows_of(n: usize, scenario: Scenario) -> Vec<IndexRow> {
+    let opts = GenerateOptions::new(n, 7, scenario, end());
     let mut out = Vec::with_capacity(n);
     generate(&opts, |r| {
         out.push(IndexRow {

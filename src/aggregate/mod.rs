@@ -7,10 +7,12 @@ mod parallel;
 pub mod periods;
 mod rows;
 mod runs;
+mod series;
 
 pub use cells::{CellCount, count_cells};
 pub use periods::{Period, Periods};
 pub use rows::{AggRow, aggregate_rows};
+pub use series::{CellSeries, cell_series};
 
 #[cfg(test)]
 mod tests;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeZone};
 use chrono_tz::Tz;
 
 /// The length of a period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Period {
     /// A calendar day.

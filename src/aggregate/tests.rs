@@ -34,6 +34,17 @@ fn tally(rows: &[IndexRow], f: &Filter, res: u8) -> BTreeMap<u64, BTreeMap<u8, u
     out
 }
 
+/// Quarters over the test rows' time span (2020-05 to 2024-03).
+fn quarters() -> Periods {
+    Periods::covering(
+        Period::Quarter,
+        chrono_tz::Europe::Moscow,
+        1_590_000_000,
+        1_710_000_000,
+    )
+    .expect("p")
+}
+
 fn as_map(counts: &[CellCount]) -> BTreeMap<u64, BTreeMap<u8, u32>> {
     counts
         .iter()
@@ -93,13 +104,7 @@ fn rows_sum_to_the_cell_counts_and_respect_the_cap() {
     let data = Data::from_rows(all, 1);
     ROWS_PER_THREAD.store(500, Ordering::Relaxed);
     let f = Filter::default();
-    let periods = Periods::covering(
-        Period::Quarter,
-        chrono_tz::Europe::Moscow,
-        1_590_000_000,
-        1_710_000_000,
-    )
-    .expect("p");
+    let periods = quarters();
     let rows = aggregate_rows(&data, &f, 4, &periods, usize::MAX).expect("rows");
     assert!(
         rows.windows(2)
@@ -123,5 +128,39 @@ fn rows_sum_to_the_cell_counts_and_respect_the_cap() {
         Err(AggError::TooManyCells { cap: n_cells - 1 })
     );
     assert!(aggregate_rows(&data, &f, 9, &periods, 100).is_err());
+    ROWS_PER_THREAD.store(400_000, Ordering::Relaxed);
+}
+
+#[test]
+fn series_match_the_rows_summed_over_sectors() {
+    let all = rows(12_000);
+    let mut data = Data::from_rows(all[..10_000].to_vec(), 1);
+    data.apply(&all[10_000..], 2);
+    ROWS_PER_THREAD.store(1_000, Ordering::Relaxed);
+    let periods = quarters();
+    for res in [3u8, 6, 9] {
+        let f = Filter::default();
+        let s = cell_series(&data, &f, res, &periods, usize::MAX).expect("series");
+        assert!(s.cells.windows(2).all(|w| w[0] < w[1]), "sorted, unique");
+        let mut want: BTreeMap<(u64, u32), u32> = BTreeMap::new();
+        for r in aggregate_rows(&data, &f, res, &periods, usize::MAX).expect("rows") {
+            *want.entry((r.cell, r.period)).or_default() += r.count;
+        }
+        let mut got: BTreeMap<(u64, u32), u32> = BTreeMap::new();
+        for (i, &c) in s.cells.iter().enumerate() {
+            assert!(s.row(i).iter().any(|&n| n > 0), "no empty rows");
+            for (t, &n) in s.row(i).iter().enumerate() {
+                if n > 0 {
+                    got.insert((c, t as u32), n);
+                }
+            }
+        }
+        assert_eq!(got, want, "res {res}");
+        let n = s.cells.len();
+        assert_eq!(
+            cell_series(&data, &f, res, &periods, n - 1),
+            Err(AggError::TooManyCells { cap: n - 1 })
+        );
+    }
     ROWS_PER_THREAD.store(400_000, Ordering::Relaxed);
 }

@@ -5,4 +5,5 @@
 
 pub mod cell;
 pub mod change;
+pub mod hotspots;
 pub mod stats;

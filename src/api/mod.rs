@@ -11,6 +11,7 @@ pub mod error;
 mod geometry;
 mod health;
 mod hexagons;
+mod hotspots;
 mod jsonw;
 pub mod params;
 pub mod tiles;
@@ -67,10 +68,16 @@ pub struct AppState {
     geometry: geometry::GeometryCache,
     /// Vector tile settings and caches.
     tiles: tiles::TileState,
+    /// Finished hotspot analyses, shared by the list and the tiles.
+    hotspots: crate::analysis::hotspots::HotspotCache,
 }
 
 /// Bytes of cell outlines kept as GeoJSON text (~200 bytes per cell).
 const GEOMETRY_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Bytes of hotspot results kept (~100 bytes per study-area cell: a city at
+/// res 9 is about 1 MB, so dozens of filter combinations fit).
+const HOTSPOT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 impl AppState {
     /// State over an engine with the given settings.
@@ -80,6 +87,7 @@ impl AppState {
             cfg: Arc::new(cfg),
             geometry: geometry::GeometryCache::new(GEOMETRY_CACHE_BYTES),
             tiles: tiles::TileState::new(TileConfig::default()),
+            hotspots: crate::analysis::hotspots::HotspotCache::new(HOTSPOT_CACHE_BYTES),
         }
     }
 
@@ -116,6 +124,7 @@ pub fn app(state: AppState) -> Router {
         .merge(aggregate::router())
         .merge(cells::router())
         .merge(change::router())
+        .merge(hotspots::router())
         .merge(tiles)
         .fallback_service(static_files)
         .with_state(state)

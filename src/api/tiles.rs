@@ -1,5 +1,5 @@
-//! `/tiles`: Mapbox Vector Tiles of the `hexagons`, `appeals` and `fixes`
-//! layers, their TileJSON and the catalogue of sources.
+//! `/tiles`: Mapbox Vector Tiles of the `hexagons`, `appeals`, `fixes` and
+//! `hotspots` layers, their TileJSON and the catalogue of sources.
 //!
 //! Every tile answer carries an ETag derived from the layer, address,
 //! resolution, filters and the data version (bumped by every committed
@@ -7,8 +7,10 @@
 //! tiles are kept in a byte-bounded cache under the same key. Empty tiles are
 //! answered consistently as a 200 holding the layer with no features.
 
-use super::params::{ApiQuery, FilterParams};
+use super::hotspots::HotspotParams;
+use super::params::ApiQuery;
 use super::{AppState, error::ApiError, tiles_json};
+use crate::analysis::hotspots::HotspotQuery;
 use crate::tiles::hexagons::{self, HexagonQuery};
 use crate::tiles::points::{self, AppealQuery};
 use crate::tiles::zoom::{finest_res_for_zoom, res_for_zoom};
@@ -151,14 +153,17 @@ pub(super) async fn not_found() -> ApiError {
 struct TileRequest {
     key: TileKey,
     filter: crate::index::Filter,
+    /// The analysis a `hotspots` tile draws from.
+    hotspots: Option<HotspotQuery>,
 }
 
 fn parse_request(
     st: &AppState,
     layer: &str,
     (z, x, y): (&str, &str, &str),
-    q: &FilterParams,
+    p: &HotspotParams,
 ) -> Result<TileRequest, ApiError> {
+    let q = &p.filter;
     let layer = Layer::parse(layer)?;
     let tile = TileCoord::parse(z, x, strip_mvt(y)?)?;
     if q.bbox.is_some() {
@@ -166,7 +171,7 @@ fn parse_request(
     }
     let filter = st.filter(q)?;
     let res = match layer {
-        Layer::Hexagons => {
+        Layer::Hexagons | Layer::Hotspots => {
             let res = q.res(res_for_zoom(tile.z()), st.limits())?;
             let max = finest_res_for_zoom(tile.z());
             if res > max {
@@ -181,6 +186,15 @@ fn parse_request(
         }
         Layer::Appeals | Layer::Fixes => 0,
     };
+    let hotspots = match layer {
+        Layer::Hotspots => {
+            if p.limit.is_some() || p.offset.is_some() {
+                return Err(TileError::NotForTiles("limit").into());
+            }
+            Some(p.query(st, res)?)
+        }
+        _ => None,
+    };
     let key = TileKey {
         layer,
         tile,
@@ -190,18 +204,35 @@ fn parse_request(
         to: filter.to,
         district: filter.district.as_ref().map(|d| d.id),
         seq: 0,
+        extra: hotspots.as_ref().map_or(0, hotspot_digest),
     };
-    Ok(TileRequest { key, filter })
+    Ok(TileRequest {
+        key,
+        filter,
+        hotspots,
+    })
+}
+
+/// The hotspot parameters a tile key does not hold itself.
+fn hotspot_digest(q: &HotspotQuery) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (q.period, q.k, q.alpha.to_bits()).hash(&mut h);
+    h.finish()
 }
 
 async fn tile(
     State(st): State<AppState>,
     path: Result<Path<(String, String, String, String)>, PathRejection>,
-    ApiQuery(q): ApiQuery<FilterParams>,
+    ApiQuery(q): ApiQuery<HotspotParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let Path((layer, z, x, y)) = path.map_err(bad_path)?;
-    let TileRequest { mut key, filter } = parse_request(&st, &layer, (&z, &x, &y), &q)?;
+    let TileRequest {
+        mut key,
+        filter,
+        hotspots,
+    } = parse_request(&st, &layer, (&z, &x, &y), &q)?;
     let salt = db_uuid(&st).await?;
     // Read the version without blocking this thread behind a writer.
     key.seq = match st.engine.index.try_seq() {
@@ -219,7 +250,11 @@ async fn tile(
         return Ok(mvt(&st, bytes, etag));
     }
     let state = st.clone();
-    let (bytes, key) = tokio::task::spawn_blocking(move || build(&state, key, &filter)).await??;
+    let (bytes, key) = tokio::task::spawn_blocking(move || match hotspots {
+        Some(hq) => build_hotspots(&state, key, &hq),
+        None => build(&state, key, &filter),
+    })
+    .await??;
     Ok(mvt(&st, bytes, self::etag(&key, &salt)))
 }
 
@@ -263,6 +298,8 @@ fn build(
             },
         )?,
         Layer::Fixes => points::fixes_tile()?,
+        // Drawn from a whole-area analysis: see `build_hotspots`.
+        Layer::Hotspots => return Err(ApiError::internal("hotspot tile without its query")),
     };
     drop(data);
     tracing::debug!(
@@ -271,6 +308,34 @@ fn build(
         res = key.res,
         features = encoded.features,
         bytes = encoded.bytes.len(),
+        us = started.elapsed().as_micros() as u64,
+        "tile built"
+    );
+    let bytes = Bytes::from(encoded.bytes);
+    st.tiles.cache.insert(key, bytes.clone());
+    Ok((bytes, key))
+}
+
+/// A `hotspots` tile: the analysis of the whole study area comes from the
+/// hotspot cache (computed once per query and data version), and the tile
+/// draws the cells of it that meet the tile.
+fn build_hotspots(
+    st: &AppState,
+    key: TileKey,
+    q: &HotspotQuery,
+) -> Result<(Bytes, TileKey), ApiError> {
+    let started = Instant::now();
+    let (h, seq) = super::hotspots::analyse(st, q)?;
+    let key = TileKey { seq, ..key };
+    if let Some(bytes) = st.tiles.cache.get(&key) {
+        return Ok((bytes, key));
+    }
+    let encoded = crate::tiles::hotspots::tile(&h, &st.tiles.outlines, key.tile)?;
+    tracing::debug!(
+        layer = key.layer.name(),
+        tile = %key.tile,
+        res = key.res,
+        features = encoded.features,
         us = started.elapsed().as_micros() as u64,
         "tile built"
     );

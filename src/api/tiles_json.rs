@@ -1,7 +1,8 @@
 //! `GET /tiles` (the catalogue of tile sources) and `GET /tiles/{layer}.json`
 //! (TileJSON 3.0.0 whose tile URLs carry the request's filters).
 
-use super::params::{ApiQuery, FilterParams};
+use super::hotspots::HotspotParams;
+use super::params::ApiQuery;
 use super::tiles::{bad_path, not_found};
 use super::{AppState, error::ApiError};
 use crate::tiles::{Layer, TileError, tilejson};
@@ -14,9 +15,10 @@ use axum::response::{IntoResponse, Response};
 pub(super) async fn tile_json(
     State(st): State<AppState>,
     path: Result<Path<String>, PathRejection>,
-    ApiQuery(q): ApiQuery<FilterParams>,
+    ApiQuery(p): ApiQuery<HotspotParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let q = &p.filter;
     let Path(file) = path.map_err(bad_path)?;
     let Some(name) = file.strip_suffix(".json") else {
         return Err(not_found().await);
@@ -38,11 +40,19 @@ pub(super) async fn tile_json(
             carried.push((k, v));
         }
     }
-    if layer == Layer::Hexagons
+    if matches!(layer, Layer::Hexagons | Layer::Hotspots)
         && let Some(r) = &q.res
     {
         q.res(0, st.limits())?;
         carried.push(("res", r));
+    }
+    if layer == Layer::Hotspots {
+        p.query(&st, 0)?;
+        for (k, v) in [("period", &q.period), ("k", &p.k), ("alpha", &p.alpha)] {
+            if let Some(v) = v {
+                carried.push((k, v));
+            }
+        }
     }
     let base = base_url(&st, &headers);
     let mut url = format!("{base}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt", layer.name());

@@ -32,6 +32,9 @@ pub struct TileKey {
     pub district: Option<i64>,
     /// Data version (the index's change sequence number).
     pub seq: u64,
+    /// A digest of the layer's own parameters (hotspots: period, k, α);
+    /// 0 for layers without any.
+    pub extra: u64,
 }
 
 impl TileKey {
@@ -124,6 +127,7 @@ mod tests {
             to: None,
             district: None,
             seq,
+            extra: 0,
         }
     }
 

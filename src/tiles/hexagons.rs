@@ -11,7 +11,7 @@ use super::{Encoded, Layer, TileError};
 use crate::aggregate::CellCount;
 use crate::domain::Catalogue;
 use crate::index::{Data, Filter, cells::cell};
-use fast_mvt::{MvtGeomType, MvtLayerBuilder, MvtValueRef};
+use fast_mvt::{MvtFeatureBuilder, MvtGeomType, MvtLayerBuilder, MvtValueRef};
 use std::fmt::Write as _;
 
 /// What a hexagon tile shows.
@@ -67,14 +67,7 @@ pub fn encode(
         if !geom.build(&outlines.get(ci), tile) {
             continue;
         }
-        let mut f = layer.feature_of(MvtGeomType::Polygon);
-        for part in &geom.parts {
-            f.ring(part.iter().map(|&(x, y)| geo::Coord { x, y }), true)?;
-        }
-        f.id(Some(c.cell));
-        h3.clear();
-        let _ = write!(h3, "{:x}", c.cell);
-        f.tag_ref("h3", MvtValueRef::String(&h3))?;
+        let mut f = cell_feature(layer, &geom, c.cell, &mut h3)?;
         f.tag_ref("count", MvtValueRef::UInt(u64::from(c.total)))?;
         if let Some(k) = c.dominant().and_then(key_of) {
             f.tag_ref("sector", MvtValueRef::String(k.2))?;
@@ -91,6 +84,25 @@ pub fn encode(
         bytes: layer.encode(),
         features,
     })
+}
+
+/// Starts a cell's polygon feature: its clipped rings, the raw cell as the
+/// feature id and the `h3` property (written through the reused `h3` buffer).
+pub fn cell_feature(
+    layer: MvtLayerBuilder,
+    geom: &Geometry,
+    cell: u64,
+    h3: &mut String,
+) -> Result<MvtFeatureBuilder, TileError> {
+    let mut f = layer.feature_of(MvtGeomType::Polygon);
+    for part in &geom.parts {
+        f.ring(part.iter().map(|&(x, y)| geo::Coord { x, y }), true)?;
+    }
+    f.id(Some(cell));
+    h3.clear();
+    let _ = write!(h3, "{cell:x}");
+    f.tag_ref("h3", MvtValueRef::String(h3))?;
+    Ok(f)
 }
 
 /// One cell's rings in a tile, with the buffers reused from cell to cell.

@@ -9,6 +9,7 @@
 //!   polar cells included;
 //! * [`clip`]: clipping rings to the buffered tile and snapping to integers;
 //! * [`hexagons`], [`points`]: the `hexagons`, `appeals` and `fixes` layers;
+//! * [`hotspots`]: the `hotspots` layer, drawn from a finished analysis;
 //! * [`cache`]: encoded tiles by layer, address, filters and data version;
 //! * [`tilejson`]: TileJSON 3.0.0 documents and the source catalogue.
 //!
@@ -19,6 +20,7 @@ pub mod cache;
 pub mod clip;
 pub mod coord;
 pub mod hexagons;
+pub mod hotspots;
 pub mod outline;
 pub mod points;
 pub mod select;
@@ -39,11 +41,18 @@ pub enum Layer {
     Appeals,
     /// Interventions (fixes).
     Fixes,
+    /// Cells with their Gi* z-score and emerging hot-spot class.
+    Hotspots,
 }
 
 impl Layer {
     /// Every layer, in catalogue order.
-    pub const ALL: [Layer; 3] = [Layer::Hexagons, Layer::Appeals, Layer::Fixes];
+    pub const ALL: [Layer; 4] = [
+        Layer::Hexagons,
+        Layer::Appeals,
+        Layer::Fixes,
+        Layer::Hotspots,
+    ];
 
     /// The name used in URLs and as the MVT layer name.
     pub fn name(self) -> &'static str {
@@ -51,6 +60,7 @@ impl Layer {
             Layer::Hexagons => "hexagons",
             Layer::Appeals => "appeals",
             Layer::Fixes => "fixes",
+            Layer::Hotspots => "hotspots",
         }
     }
 
@@ -97,7 +107,7 @@ pub enum TileError {
     #[error("tile paths end in {{y}}.mvt, got {0:?}")]
     NotMvt(String),
     /// A layer name that does not exist.
-    #[error("unknown tile layer {0:?}; known: hexagons, appeals, fixes")]
+    #[error("unknown tile layer {0:?}; known: hexagons, appeals, fixes, hotspots")]
     UnknownLayer(String),
     /// A `res` override so fine that the tile would hold too many cells.
     #[error("res {res} is too fine for zoom {z}: at most {max} there (zoom in for finer cells)")]

@@ -75,6 +75,37 @@ pub fn source(layer: Layer, cat: &Catalogue, max_res: u8) -> Source {
                 fields,
             }
         }
+        Layer::Hotspots => {
+            field("h3", "String: the H3 cell index (hexadecimal)");
+            field(
+                "z",
+                "Number: Getis-Ord Gi* z-score of the cell's appeals over the whole range",
+            );
+            field(
+                "p_fdr",
+                "Number: its two-sided p, Benjamini-Hochberg adjusted across the study area",
+            );
+            field(
+                "class",
+                "String: emerging hot-spot class (new, consecutive, intensifying, persistent, \
+                 diminishing, sporadic, oscillating, historical, cold_… or none)",
+            );
+            field(
+                "periods_hot",
+                "Number: periods in which the cell was a significant hot spot",
+            );
+            field("count", "Number: appeals in the cell that pass the filters");
+            Source {
+                id: "hotspots",
+                name: "Hotspots (Gi*) and emerging hot-spot classes",
+                description: "Every cell of the hotspot study area with its Gi* z-score and \
+                     emerging class; analysed over the whole area at the request's res, k, \
+                     alpha and period (res follows the zoom unless given)",
+                minzoom: 0,
+                maxzoom: zoom_reaching(max_res.min(15)),
+                fields,
+            }
+        }
         Layer::Fixes => Source {
             id: "fixes",
             name: "Fixes",

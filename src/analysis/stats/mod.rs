@@ -1,4 +1,9 @@
 //! Statistics without I/O: each function takes plain numbers and cites the
 //! definition it follows, so an analyst can redo the arithmetic by hand.
 
+pub mod emerging;
+pub mod fdr;
+pub mod gistar;
+pub mod mann_kendall;
+pub mod normal;
 pub mod quantile;
