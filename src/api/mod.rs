@@ -12,6 +12,7 @@ mod jsonw;
 pub mod params;
 pub mod tiles;
 mod tiles_json;
+mod ui_config;
 
 use crate::engine::Engine;
 use axum::Router;
@@ -39,6 +40,9 @@ pub struct ApiConfig {
     pub max_res: u8,
     /// Static front end folder.
     pub web_dir: PathBuf,
+    /// MapLibre style URL the front end draws under the hexagons (none: a
+    /// plain background and a graticule).
+    pub basemap_style: Option<String>,
 }
 
 impl Default for ApiConfig {
@@ -49,6 +53,7 @@ impl Default for ApiConfig {
             max_cells: 200_000,
             max_res: 15,
             web_dir: PathBuf::from("web"),
+            basemap_style: None,
         }
     }
 }
@@ -103,6 +108,7 @@ pub fn app(state: AppState) -> Router {
         .merge(appeals::router(state.cfg.max_body_bytes))
         .merge(hexagons::router())
         .merge(aggregate::router())
+        .merge(ui_config::router())
         .merge(tiles)
         .fallback_service(static_files)
         .with_state(state)
