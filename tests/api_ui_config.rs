@@ -55,3 +55,20 @@ async fn extent_and_local_days_follow_the_data() {
         assert!((got - want).abs() < 1e-6, "bbox {b:?}");
     }
 }
+
+#[tokio::test]
+async fn unknown_api_paths_answer_json_404_not_the_page() {
+    let app = TestApp::new().await;
+    for uri in [
+        "/api/v1/no-such-thing",
+        "/api/v2/sectors",
+        "/api/v1/no/such/path",
+    ] {
+        let (s, v) = app.get(uri).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{uri}: {v}");
+        assert_eq!(common::error_of(&v)["code"], "not_found", "{uri}");
+    }
+    // Real endpoints under /api still answer.
+    let (s, v) = app.get("/api/v1/sectors").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}

@@ -110,11 +110,23 @@ pub fn app(state: AppState) -> Router {
         .merge(aggregate::router())
         .merge(ui_config::router())
         .merge(tiles)
+        // Without this, an unknown API path would get the page's index.html.
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
         .fallback_service(static_files)
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// An API path no handler serves: a JSON 404, so clients can tell a missing
+/// endpoint from a page.
+async fn api_not_found() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "not_found",
+        "no such API endpoint; see /api/v1/openapi.json",
+    )
 }
 
 /// A handler that panicked answers a JSON 500 instead of dropping the
