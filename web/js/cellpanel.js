@@ -51,7 +51,7 @@ export async function openCell(app, h3, props, bounds) {
     if (countEl) { countEl.textContent = fmt(c.count); countEl.dataset.count = c.count; }
     const bs = Object.entries(c.by_sector ?? {}).map(([code, n]) => ({ code, n })).sort((a, b) => b.n - a.n);
     if (props) head[head.length - 1].replaceWith(bySectorTable(app, bs));
-    drawSeries(app, series, (c.series ?? []).map((p) => ({ label: fmtDay(p.period_start), value: p.count })));
+    drawSeries(app, series, (c.series ?? []).map((p) => ({ label: fmtDay(String(p.period_start).slice(0, 10)), value: p.count })));
     fill(details, analysisBlock(app, c));
   } catch (e) {
     if (mine !== request) return;

@@ -37,7 +37,9 @@ export function barChart(points, { width = 300, height = 120, title = '', fmtVal
 export function seriesFromRows(rows, h3, starts) {
   const by = new Map(starts.map((s) => [s, 0]));
   for (const r of rows) {
-    if (r.h3 === h3 && by.has(r.period_start)) by.set(r.period_start, by.get(r.period_start) + r.count);
+    // The API writes period starts as RFC 3339 local times; the date part names the period.
+    const day = String(r.period_start).slice(0, 10);
+    if (r.h3 === h3 && by.has(day)) by.set(day, by.get(day) + r.count);
   }
   return starts.map((s) => ({ period_start: s, count: by.get(s) }));
 }

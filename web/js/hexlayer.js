@@ -5,6 +5,8 @@
 import { HEAT, CHANGE, stepExpression } from './classes.js';
 
 const LAYER = 'hexagons';
+/** Screen height of the tallest column in 3-D. */
+const TALLEST_PX = 220;
 let serial = 0;
 
 export class HexLayer {
@@ -96,15 +98,19 @@ export class HexLayer {
   }
 
   heightExpression(prop) {
-    // Heights scale with the top class so tall and flat views both read well.
-    const top = Math.max(1, this.breaks[this.breaks.length - 1] ?? 1);
+    // The tallest cell in view stands about TALLEST_PX screen pixels high at
+    // the zoom the classes were computed at, whatever the counts are.
+    const m = this.map;
+    const metresPerPx = (40075016.686 * Math.cos((m.getCenter().lat * Math.PI) / 180)) / (512 * 2 ** m.getZoom());
+    const scale = (TALLEST_PX * metresPerPx) / Math.max(1, this.max ?? 1);
     const v = prop === 'diff' ? ['abs', ['coalesce', ['get', 'diff'], 0]] : ['coalesce', ['get', 'count'], 0];
-    return ['*', v, 1500 / top];
+    return ['*', v, scale];
   }
 
-  /** Re-colours the shown layers with new class breaks. */
-  setBreaks(breaks) {
+  /** Re-colours (and re-scales) the shown layers with new classes; `max` is the largest value in view. */
+  setBreaks(breaks, max) {
     this.breaks = breaks;
+    this.max = max;
     this.applyPaint();
   }
 

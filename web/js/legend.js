@@ -13,7 +13,12 @@ export function updateLegend(app) {
   const features = app.map.queryRenderedFeatures({ layers: [ids.query] });
   const values = valuesByCell(features, change ? 'diff' : 'count');
   const classes = change ? changeBreaks(values) : quantileBreaks(values);
-  if (JSON.stringify(classes.breaks) !== JSON.stringify(app.hex.breaks)) app.hex.setBreaks(classes.breaks);
+  const max = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const rescale = app.hex.extrude && Math.abs(app.map.getZoom() - (app.hexZoom ?? -1)) > 0.25;
+  if (rescale || max !== app.hex.max || JSON.stringify(classes.breaks) !== JSON.stringify(app.hex.breaks)) {
+    app.hexZoom = app.map.getZoom();
+    app.hex.setBreaks(classes.breaks, max);
+  }
   app.visibleCells = values.length;
   const title = h('h3', {}, t(change ? 'legendChange' : 'legendCount'));
   if (values.length === 0) return fill($('legend'), title, h('p', { class: 'hint' }, t('legendEmpty')));

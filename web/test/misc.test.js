@@ -39,7 +39,7 @@ test('series fill missing periods with zero; the chart draws one bar per period'
     { h3: 'a', sector: 'roads', period_start: '2025-01-01', count: 2 },
     { h3: 'a', sector: 'housing', period_start: '2025-01-01', count: 3 },
     { h3: 'b', sector: 'roads', period_start: '2025-02-01', count: 9 },
-    { h3: 'a', sector: 'roads', period_start: '2025-03-01', count: 1 },
+    { h3: 'a', sector: 'roads', period_start: '2025-03-01T00:00:00+03:00', count: 1 },
   ];
   const s = seriesFromRows(rows, 'a', ['2025-01-01', '2025-02-01', '2025-03-01']);
   assert.deepEqual(s.map((p) => p.count), [5, 0, 1]);
