@@ -3,7 +3,8 @@
 # processes and sockets), then the independent Python reference suite (the
 # `h3` package as the oracle for cells and counts; `mapbox-vector-tile` and
 # GDAL's `ogrinfo` as independent decoders of the vector tiles) against the
-# real binary.
+# real binary; then the map page: its unit tests (node) and end-to-end tests
+# in a real headless Chromium against the real server (scripts/e2e.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,3 +24,5 @@ cargo test --locked --all-targets
 
 venv=$(scripts/py-env.sh)
 HEXWATCH_BIN="$PWD/target/debug/hexwatch" "$venv/bin/pytest" tests/py -q
+
+scripts/e2e.sh

@@ -176,7 +176,15 @@ test('clicking a hexagon opens its panel with the count the API gives', async ()
   await page.screenshot({ path: join(ARTIFACTS, 'cell-panel.png') });
   await page.keyboard.press('Escape');
   await page.locator('#cell-panel').waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => !location.hash.includes('cell='), null, { timeout: 5000 });
   assert.deepEqual(errors, []);
+  // A link with the cell in it opens the same panel.
+  const again = await openPage(`#${new URLSearchParams({ c: target.lonlat.join(','), z: String(await page.evaluate(() => window.__hexwatch.map.getZoom())), cell: target.h3 })}`);
+  await again.page.locator('#cell-count').waitFor();
+  assert.equal(await again.page.locator('#cell-h3').textContent(), target.h3);
+  assert.equal(Number(await again.page.locator('#cell-count').getAttribute('data-count')), shown);
+  assert.deepEqual(again.errors, []);
+  await again.page.close();
   await page.close();
 });
 

@@ -28,7 +28,11 @@ export async function openCell(app, h3, props, bounds) {
   const range = apiRange(app.range());
   const body = $('cell-body');
   const head = [];
-  if (props) {
+  if (props?.diff != null && props.count == null) {
+    // Compare mode: the change layer's cell carries a, b and diff.
+    head.push(h('p', { class: 'big' }, `${props.diff > 0 ? '+' : ''}${fmt(props.diff)}`),
+      h('p', { class: 'hint' }, `A ${fmt(props.a ?? 0)} → B ${fmt(props.b ?? 0)}`));
+  } else if (props) {
     head.push(h('p', { class: 'big' }, h('span', { id: 'cell-count', 'data-count': props.count }, fmt(props.count))),
       h('p', { class: 'hint' }, `${t('appeals')} · ${fmtDay(app.range().from)} – ${fmtDay(app.range().to)}`));
     head.push(bySectorTable(app, tileSectors(app, props)));

@@ -74,7 +74,9 @@ export class HexLayer {
     if (old && old.kind !== gen.kind) this.breaks = gen.kind === 'change' ? [-1, 0, 1, 2] : [];
     this.applyPaint();
     if (old) this.remove(old);
-    this.onSwap(this.ids());
+    // The very first generation is shown before its tiles arrive: announce it once they have.
+    if (force) this.map.once('idle', () => this.shown === gen && this.onSwap(this.ids()));
+    else this.onSwap(this.ids());
   }
 
   remove(gen) {
