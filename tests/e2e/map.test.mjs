@@ -272,28 +272,74 @@ test('analysis panels show data in the brief\'s shapes, or a clear not-available
 
   // Mocked shapes (from the brief) through route interception.
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const json = (body) => ({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const tiles = [];
+  page.on('request', (r) => { if (r.url().includes('/tiles/hexagons/')) tiles.push(r.url()); });
   const poly = (lon, lat, d = 0.004) => ({ type: 'Polygon', coordinates: [[[lon - d, lat], [lon, lat - d], [lon + d, lat], [lon, lat + d], [lon - d, lat]]] });
-  await page.route('**/api/v1/hotspots?*', (r) => r.fulfill(json({
-    type: 'FeatureCollection',
-    features: [
-      { type: 'Feature', geometry: poly(49.12, 55.79), properties: { h3: '8a2a1072b59ffff', count: 321, z: 7.5, p: 1e-9, p_fdr: 1e-8, class: 'persistent', periods_hot: 11 } },
-      { type: 'Feature', geometry: poly(49.2, 55.75), properties: { h3: '8a2a1072b5affff', count: 120, z: 3.1, p: 1e-3, p_fdr: 4e-3, class: 'new', periods_hot: 1 } },
-    ],
-  })));
-  await page.route('**/api/v1/fixes', (r) => r.fulfill(json({ fixes: [
-    { id: 1, title: 'Ремонт дороги', sector: 'roads', done_at: '2025-06-01', area: { kind: 'point' }, cells: [], center: [49.12, 55.79] },
-    { id: 2, title: 'Новые фонари', sector: 'energy', done_at: '2025-09-01', area: { kind: 'point' }, cells: [], center: [49.2, 55.75] },
-  ] })));
-  await page.route('**/api/v1/fixes/*/effect*', (r) => r.fulfill(json({ fix_id: 1, window_days: 90, verdict: r.request().url().includes('/1/') ? 'stopped' : 'displaced' })));
+  const mocks = {
+    '/api/v1/hotspots': () => ({
+      res: 9, k: 1, alpha: 0.05, type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', geometry: poly(49.12, 55.79), properties: { h3: '8a2a1072b59ffff', count: 321, z: 7.5, p: 1e-9, p_fdr: 1e-8, class: 'persistent', periods_hot: 11, trend: { tau: 0.4, p: 0.01 } } },
+        { type: 'Feature', geometry: poly(49.2, 55.75), properties: { h3: '8a2a1072b5affff', count: 120, z: 3.1, p: 1e-3, p_fdr: 4e-3, class: 'new', periods_hot: 1, trend: { tau: 0, p: 1 } } },
+      ],
+    }),
+    '/api/v1/fixes': () => ({ fixes: [
+      { id: 1, title: 'Ремонт дороги', sector: 'roads', done_at: '2025-06-01', area: { kind: 'point' }, cells: [], center: [49.12, 55.79] },
+      { id: 2, title: 'Новые фонари', sector: 'energy', done_at: '2025-09-01', area: { kind: 'point' }, cells: [], center: [49.2, 55.75] },
+    ] }),
+    '/api/v1/fixes/1/effect': () => ({ fix_id: 1, window_days: 90, verdict: 'stopped' }),
+    '/api/v1/fixes/2/effect': () => ({ fix_id: 2, window_days: 90, verdict: 'displaced' }),
+    '/api/v1/districts': (u) => (u.searchParams.get('format') === 'geojson'
+      ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 1, name: 'Вахитовский' }, geometry: poly(49.13, 55.79, 0.03) }] }
+      : { districts: [{ id: 1, name: 'Вахитовский', bbox: [49.10, 55.76, 49.16, 55.82], area_km2: 25.9 }] }),
+    '/api/v1/districts/1/summary': () => ({
+      id: 1, name: 'Вахитовский', from: '2025-11-02', to: '2026-11-02', count: 5000, previous_count: 4000,
+      by_sector: [{ sector: 'roads', count: 1200, previous: 1000, change: 0.2 }],
+      resolve_hours: { resolved: 10, median: 30, p90: 90 },
+      hotspots: [{ h3: '8a2a1072b59ffff', count: 99 }], fixes: [{ id: 1, title: 'Ремонт дороги', verdict: 'stopped' }],
+    }),
+  };
+  await page.route(/\/api\/v1\/(hotspots|fixes|districts)/, (route) => {
+    const u = new URL(route.request().url());
+    const make = mocks[u.pathname];
+    if (!make) return route.continue();
+    return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(make(u)) });
+  });
   await page.goto(`${server.url}/#p=hotspots`);
+  await settled(page);
   await page.locator('#hotspot-list li').first().waitFor();
   assert.equal(await page.locator('#hotspot-list li').count(), 2);
   assert.match(await page.locator('#hotspot-list').textContent(), /устойчивая.*321/s);
+  // Click → fly there and select the cell.
+  await page.locator('#hotspot-list button').first().click();
+  await page.waitForFunction(() => window.__hexwatch.state.cell === '8a2a1072b59ffff', null, { timeout: 15_000 });
+  const c = await page.evaluate(() => window.__hexwatch.map.getCenter());
+  assert.ok(Math.abs(c.lng - 49.12) < 0.01 && Math.abs(c.lat - 55.79) < 0.01, JSON.stringify(c));
+  assert.ok(!(await page.locator('#cell-panel').isHidden()));
+  await page.keyboard.press('Escape');
+
   await page.locator('#tab-fixes').click();
   await page.locator('#fix-list .badge.stopped').waitFor();
   assert.equal(await page.locator('#fix-list .badge.stopped').textContent(), 'прекратились');
   assert.equal(await page.locator('#fix-list .badge.displaced').textContent(), 'сместились');
   await page.screenshot({ path: join(ARTIFACTS, 'fixes-mocked.png') });
+
+  await page.locator('#tab-districts').click();
+  await page.locator('#district option[value="1"]').waitFor({ state: 'attached' });
+  tiles.length = 0;
+  const swaps = await page.evaluate(() => window.__hexwatch.swaps);
+  await page.locator('#district').selectOption('1');
+  await page.locator('#districts-body h2').waitFor();
+  assert.match(await page.locator('#districts-body h2').textContent(), /Вахитовский/);
+  assert.match(await page.locator('#districts-body table').textContent(), /Дорожное хозяйство.*1\s?200.*\+20 %/s);
+  await settled(page, swaps + 1);
+  assert.ok(tiles.length > 0 && tiles.every((u) => new URL(u).searchParams.get('district') === '1'), tiles[0]);
+  const outlines = await page.evaluate(() => window.__hexwatch.map.queryRenderedFeatures({ layers: ['districts-line'] }).length);
+  assert.ok(outlines > 0, 'district outline drawn');
+  await page.waitForFunction(() => location.hash.includes('d=1') && location.hash.includes('p=districts'), null, { timeout: 5000 });
+  await page.screenshot({ path: join(ARTIFACTS, 'district-mocked.png') });
+  assert.deepEqual(errors, []);
   await page.close();
 });

@@ -4,7 +4,8 @@
 
 import { HEAT, CHANGE, stepExpression } from './classes.js';
 
-const LAYER = 'hexagons';
+/** The vector tile layer each kind of source holds (as the server names them). */
+const SOURCE_LAYER = { count: 'hexagons', change: 'change' };
 /** Screen height of the tallest column in 3-D. */
 const TALLEST_PX = 220;
 let serial = 0;
@@ -36,6 +37,7 @@ export class HexLayer {
     const m = this.map;
     m.addSource(gen.id, { type: 'vector', tiles: [url], minzoom: 0, maxzoom: 19 });
     const prop = kind === 'change' ? 'diff' : 'count';
+    const LAYER = SOURCE_LAYER[kind];
     const colors = kind === 'change' ? CHANGE : HEAT;
     const color = stepExpression(prop, this.breaksFor(kind), colors);
     const before = this.before && m.getLayer(this.before) ? this.before : undefined;
@@ -84,13 +86,13 @@ export class HexLayer {
     if (this.map.getSource(gen.id)) this.map.removeSource(gen.id);
   }
 
-  /** Ids of the shown generation: {source, fill, ext, sel, kind, query (the visible layer)}. */
+  /** Ids of the shown generation: {source, fill, ext, sel, kind, url, layer (in the tiles), query (the visible map layer)}. */
   ids() {
     if (!this.shown) return null;
     const id = this.shown.id;
     return {
       source: id, fill: `${id}-fill`, ext: `${id}-ext`, sel: `${id}-sel`,
-      kind: this.shown.kind, url: this.shown.url,
+      kind: this.shown.kind, url: this.shown.url, layer: SOURCE_LAYER[this.shown.kind],
       query: this.extrude ? `${id}-ext` : `${id}-fill`,
     };
   }

@@ -15,8 +15,9 @@ import { loadHotspots } from './hotspots.js';
 import { fmtDay, setLang, t, translate } from './i18n.js';
 import { updateLegend } from './legend.js';
 import { addOverlays, FIRST_OVERLAY } from './overlays.js';
-import { apiRange, preset, previousRange, steps } from './periods.js';
-import { PANELS, filterQuery, fromHash, toHash } from './state.js';
+import { preset, previousRange, steps } from './periods.js';
+import { changeTilesUrl, hexagonTilesUrl } from './urls.js';
+import { PANELS, fromHash, toHash } from './state.js';
 import { updateExports, initExports } from './exports.js';
 
 const origin = location.origin;
@@ -155,7 +156,7 @@ function onSwap() {
 function findCell(h3) {
   const ids = app.hex?.ids();
   if (!ids) return { props: null, bounds: null };
-  const fs = app.map.querySourceFeatures(ids.source, { sourceLayer: 'hexagons', filter: ['==', ['get', 'h3'], h3] });
+  const fs = app.map.querySourceFeatures(ids.source, { sourceLayer: ids.layer, filter: ['==', ['get', 'h3'], h3] });
   if (!fs.length) return { props: null, bounds: null };
   let [w, so, e, n] = geometryBounds(fs[0].geometry);
   for (const f of fs.slice(1)) {
@@ -216,7 +217,7 @@ async function refreshLayer() {
   const mine = ++layerSeq;
   const s = app.state;
   const b = app.range();
-  let url = `${origin}/tiles/hexagons/{z}/{x}/{y}.mvt`;
+  let url = hexagonTilesUrl(origin, s, b);
   let kind = 'count';
   const hint = $('compare-hint');
   hint.hidden = !s.compare;
@@ -225,17 +226,10 @@ async function refreshLayer() {
     if (mine !== layerSeq) return;
     const a = previousRange(b);
     if (app.changeAvailable) {
-      const q = filterQuery(s, null);
-      const ra = apiRange(a), rb = apiRange(b);
-      q.set('from_a', ra.from); q.set('to_a', ra.to); q.set('from_b', rb.from); q.set('to_b', rb.to);
-      url = `${origin}/tiles/change/{z}/{x}/{y}.mvt?${q.toString().replaceAll('%2C', ',')}`;
+      url = changeTilesUrl(origin, s, a, b);
       kind = 'change';
       hint.textContent = t('compareHint', { a: `${fmtDay(a.from)} – ${fmtDay(a.to)}`, b: `${fmtDay(b.from)} – ${fmtDay(b.to)}` });
     } else hint.textContent = t('compareUnavailable');
-  }
-  if (kind === 'count') {
-    const q = filterQuery(s, apiRange(b)).toString().replaceAll('%2C', ',');
-    if (q) url += `?${q}`;
   }
   app.hex.show(url, kind);
 }

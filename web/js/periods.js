@@ -68,9 +68,9 @@ export function preset(name, lastDay, firstDay) {
   }
 }
 
-/** The API's half-open range for an inclusive one. */
+/** The API's half-open range for an inclusive one (open ends stay open). */
 export function apiRange({ from, to }) {
-  return { from, to: addDays(to, 1) };
+  return { from, to: to ? addDays(to, 1) : to };
 }
 
 /** The range of the same length right before `r` (compare mode's "A"). */
