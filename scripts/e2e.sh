@@ -7,16 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "e2e: installing chromium with apt-get" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2 && apt-get install -y -qq chromium >&2
-  else
-    echo "e2e: chromium is missing and cannot be installed (not root)" >&2
-    exit 1
-  fi
-fi
+scripts/apt-install.sh chromium chromium
 scripts/web-setup.sh web
 scripts/web-setup.sh tests/e2e
 cargo build --locked --bin hexwatch

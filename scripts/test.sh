@@ -9,15 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # GDAL (Debian gdal-bin, ~17 s) reads the tiles in tests/py/test_tiles_gdal.py.
-if ! command -v ogrinfo >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "test.sh: installing gdal-bin for ogrinfo" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2 && apt-get install -y -qq gdal-bin >&2
-  else
-    echo "test.sh: ogrinfo missing and cannot apt-get install gdal-bin; GDAL tile tests will skip" >&2
-  fi
-fi
+scripts/apt-install.sh ogrinfo gdal-bin ||
+  echo "test.sh: without ogrinfo the GDAL tile tests will skip" >&2
 
 cargo build --locked --bin hexwatch
 cargo test --locked --all-targets

@@ -20,16 +20,7 @@ if [ -d "$dir/node_modules" ] && [ "$(cat "$stamp" 2>/dev/null || true)" = "$wan
   exit 0
 fi
 
-if ! command -v npm >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    log "installing nodejs and npm with apt-get"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2 && apt-get install -y -qq nodejs npm >&2
-  else
-    log "npm is missing: install Node.js (with npm) and run this again"
-    exit 1
-  fi
-fi
+"$root/scripts/apt-install.sh" npm nodejs npm
 
 log "npm ci in $dir"
 (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
