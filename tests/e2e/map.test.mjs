@@ -343,3 +343,12 @@ test('analysis panels show data in the brief\'s shapes, or a clear not-available
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('without the npm packages the page says how to install them', async () => {
+  const page = await browser.newPage();
+  await page.route('**/node_modules/maplibre-gl/**', (r) => r.fulfill({ status: 404, body: '' }));
+  await page.goto(`${server.url}/`);
+  await page.locator('#status.error').waitFor();
+  assert.match(await page.locator('#status').textContent(), /scripts\/web-setup\.sh/);
+  await page.close();
+});
