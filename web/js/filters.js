@@ -94,7 +94,5 @@ export function renderFilters(app) {
   $('opacity').value = String(s.opacity);
   $('extrude').checked = s.extrude;
   $('compare').checked = s.compare;
-  if (!app.stopPlaying || document.activeElement !== $('play')) {
-    $('play').textContent = $('play').getAttribute('aria-pressed') === 'true' ? t('pause') : t('play');
-  }
+  $('play').textContent = $('play').getAttribute('aria-pressed') === 'true' ? t('pause') : t('play');
 }

@@ -16,7 +16,8 @@ export async function loadHotspots(app) {
   const body = $('hotspots-body');
   fill(body, h('p', { class: 'hint' }, t('loading')));
   const q = filterQuery(app.state, apiRange(app.range()));
-  // The map's own resolution, kept to 7–10 so the test has neighbours to compare.
+  // The map's own resolution, kept to 7–10: Gi* compares a cell with its
+  // neighbours, which too fine a grid leaves empty and too coarse a one merges.
   const res = Math.min(10, Math.max(7, resForZoom(app.map.getZoom())));
   q.set('res', String(res));
   if (app.state.district == null) q.set('bbox', bboxParam(app.viewBounds()));
