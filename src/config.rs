@@ -71,6 +71,10 @@ pub struct ServeArgs {
     /// Folder of the web front end served at `/`.
     #[arg(long, env = "HEXWATCH_WEB_DIR", default_value = "web")]
     pub web_dir: PathBuf,
+    /// MapLibre style URL drawn under the hexagons (e.g. a self-hosted
+    /// OpenMapTiles style); without one the map has a plain background.
+    #[arg(long, env = "HEXWATCH_BASEMAP_STYLE")]
+    pub basemap_style: Option<String>,
     /// Bytes of encoded vector tiles kept in memory (0 turns the cache off).
     #[arg(long, env = "HEXWATCH_TILE_CACHE_BYTES", default_value_t = 256 * 1024 * 1024)]
     pub tile_cache_bytes: u64,

@@ -16,6 +16,7 @@ mod jsonw;
 pub mod params;
 pub mod tiles;
 mod tiles_json;
+mod ui_config;
 
 use crate::engine::Engine;
 use axum::Router;
@@ -43,6 +44,9 @@ pub struct ApiConfig {
     pub max_res: u8,
     /// Static front end folder.
     pub web_dir: PathBuf,
+    /// MapLibre style URL the front end draws under the hexagons (none: a
+    /// plain background and a graticule).
+    pub basemap_style: Option<String>,
 }
 
 impl Default for ApiConfig {
@@ -53,6 +57,7 @@ impl Default for ApiConfig {
             max_cells: 200_000,
             max_res: 15,
             web_dir: PathBuf::from("web"),
+            basemap_style: None,
         }
     }
 }
@@ -125,12 +130,25 @@ pub fn app(state: AppState) -> Router {
         .merge(cells::router())
         .merge(change::router())
         .merge(hotspots::router())
+        .merge(ui_config::router())
         .merge(tiles)
+        // Without this, an unknown API path would get the page's index.html.
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
         .fallback_service(static_files)
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// An API path no handler serves: a JSON 404, so clients can tell a missing
+/// endpoint from a page.
+async fn api_not_found() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "not_found",
+        "no such API endpoint; see /api/v1/openapi.json",
+    )
 }
 
 /// A handler that panicked answers a JSON 500 instead of dropping the

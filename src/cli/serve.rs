@@ -25,7 +25,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         max_cells: args.max_cells,
         max_res: args.max_res,
         web_dir: args.web_dir.clone(),
+        basemap_style: args.basemap_style.clone().filter(|s| !s.trim().is_empty()),
     };
+    check_web_assets(&args.web_dir);
     let tiles = TileConfig {
         cache_bytes: args.tile_cache_bytes,
         cache_control: args.tile_cache_control.clone(),
@@ -52,6 +54,23 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!("stopped");
     Ok(())
 }
+
+/// The map page imports MapLibre from `web/node_modules` (npm, pinned in
+/// `web/package.json`); without it the page can only show an error, so say
+/// how to get it.
+fn check_web_assets(web_dir: &std::path::Path) {
+    let module = web_dir.join(WEB_MAPLIBRE);
+    if !module.is_file() {
+        tracing::warn!(
+            "the map page needs {}: run `scripts/web-setup.sh` (npm ci in {}) or start with `scripts/run.sh`",
+            module.display(),
+            web_dir.display()
+        );
+    }
+}
+
+/// The MapLibre module the page loads, relative to the web folder.
+const WEB_MAPLIBRE: &str = "node_modules/maplibre-gl/dist/maplibre-gl.mjs";
 
 async fn keep_snapshot_fresh(engine: Arc<Engine>) {
     let mut saved = engine.index.seq();

@@ -10,6 +10,7 @@
 pub mod cells;
 mod columns;
 mod delta;
+mod extent;
 pub mod snapshot;
 pub mod spatial;
 

@@ -1,0 +1,35 @@
+// Export of the current view: the aggregate rows as CSV and the cells as
+// GeoJSON, for the box on screen with the filters and period on screen.
+
+import { withQuery } from './api.js';
+import { $, } from './dom.js';
+import { t } from './i18n.js';
+import { bboxParam, resForZoom } from './h3util.js';
+import { apiRange } from './periods.js';
+import { filterQuery } from './state.js';
+
+/** Wires "copy link". */
+export function initExports(app) {
+  $('copy-link').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      $('status').textContent = t('copied');
+    } catch {
+      // No clipboard (plain http on another host): select the address instead.
+      window.prompt(t('copyLinkTitle'), location.href);
+    }
+  });
+}
+
+/** Points the export links at the current view. */
+export function updateExports(app) {
+  if (!app.map) return;
+  const q = filterQuery(app.state, apiRange(app.range()));
+  q.set('res', String(resForZoom(app.map.getZoom())));
+  if (app.state.district == null) q.set('bbox', bboxParam(app.viewBounds()));
+  const csv = new URLSearchParams(q);
+  csv.set('period', app.state.granularity);
+  csv.set('format', 'csv');
+  $('export-csv').href = withQuery('/api/v1/aggregate', csv);
+  $('export-geojson').href = withQuery('/api/v1/hexagons', q);
+}

@@ -1,0 +1,25 @@
+// Tile URL templates for the heat layer: absolute, because MapLibre fetches
+// tiles from its worker, where a relative URL has no page to resolve against.
+
+import { apiRange } from './periods.js';
+import { filterQuery } from './state.js';
+
+const plain = (q) => q.toString().replaceAll('%2C', ',');
+
+/** `/tiles/hexagons/{z}/{x}/{y}.mvt` with the state's filters over the inclusive `range`. */
+export function hexagonTilesUrl(origin, state, range) {
+  const q = plain(filterQuery(state, apiRange(range)));
+  return `${origin}/tiles/hexagons/{z}/{x}/{y}.mvt${q ? `?${q}` : ''}`;
+}
+
+/** `/tiles/change/…` comparing inclusive ranges `a` (before) and `b` (after). */
+export function changeTilesUrl(origin, state, a, b) {
+  const q = filterQuery(state, null);
+  const ra = apiRange(a);
+  const rb = apiRange(b);
+  q.set('from_a', ra.from);
+  q.set('to_a', ra.to);
+  q.set('from_b', rb.from);
+  q.set('to_b', rb.to);
+  return `${origin}/tiles/change/{z}/{x}/{y}.mvt?${plain(q)}`;
+}
