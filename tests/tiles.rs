@@ -357,7 +357,7 @@ async fn tilejson_and_catalogue() {
         .iter()
         .map(|s| s["id"].as_str().expect("id"))
         .collect();
-    assert_eq!(ids, ["hexagons", "appeals", "fixes", "hotspots"]);
+    assert_eq!(ids, ["hexagons", "appeals", "fixes", "hotspots", "change"]);
     assert_eq!(
         cat["sources"][0]["tilejson"],
         "http://h/tiles/hexagons.json"
@@ -431,4 +431,108 @@ async fn the_feature_cap_refuses_oversized_tiles() {
     )
     .await;
     assert_eq!(ok.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn change_tiles_equal_the_change_endpoint() {
+    let app = TestApp::new().await;
+    // Two places; January and February appeals in different numbers.
+    let (here, there) = ((55.7903, 49.1347), (55.8304, 49.0661));
+    let mut pts: Vec<(f64, f64, &str, &str)> = Vec::new();
+    for _ in 0..3 {
+        pts.push((here.0, here.1, "roads", "2025-01-10T12:00:00+03:00"));
+    }
+    pts.push((here.0, here.1, "roads", "2025-02-10T12:00:00+03:00"));
+    pts.push((there.0, there.1, "roads", "2025-02-11T12:00:00+03:00"));
+    pts.push((there.0, there.1, "housing", "2025-02-12T12:00:00+03:00"));
+    app.post_points(&pts, 0).await;
+    let periods = "from_a=2025-01-01&to_a=2025-02-01&from_b=2025-02-01&to_b=2025-03-01";
+    let (x, y) = tile_of(here.0, here.1, 11);
+    let uri = format!("/tiles/change/11/{x}/{y}.mvt?{periods}");
+    let a = get(app.router(), &uri, &[]).await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    let t = decode(&a.body);
+    assert_eq!(t.layer, "change");
+    check_polygons(&t);
+    let got: BTreeMap<String, (u64, u64, String, Option<String>)> = t
+        .features
+        .iter()
+        .map(|f| {
+            let p = &f.props;
+            (
+                p["h3"].clone(),
+                (
+                    f.num("a"),
+                    f.num("b"),
+                    p["diff"].clone(),
+                    p.get("ratio").cloned(),
+                ),
+            )
+        })
+        .collect();
+    // z 11 shows res 9 (src/tiles/zoom.rs); here: 3 → 1, there: 0 → 2.
+    let mut want = BTreeMap::new();
+    want.insert(
+        parent(here.0, here.1, 9),
+        (3, 1, "-2".to_owned(), Some((1.0f64 / 3.0).to_string())),
+    );
+    want.insert(parent(there.0, there.1, 9), (0, 2, "2".to_owned(), None));
+    assert_eq!(got, want);
+    let (_, v) = app.get(&format!("/api/v1/change?res=9&{periods}")).await;
+    assert_eq!(v["cells"].as_array().map(Vec::len), Some(2));
+
+    // A sector filter applies to both periods; the ETag follows the periods.
+    let roads = decode(
+        &get(app.router(), &format!("{uri}&sector=roads"), &[])
+            .await
+            .body,
+    );
+    let there9 = parent(there.0, there.1, 9);
+    let f = roads
+        .features
+        .iter()
+        .find(|f| f.props["h3"] == there9)
+        .expect("there");
+    assert_eq!((f.num("a"), f.num("b")), (0, 1));
+    let other = format!(
+        "/tiles/change/11/{x}/{y}.mvt?from_a=2024-12-01&to_a=2025-01-01&from_b=2025-02-01&to_b=2025-03-01"
+    );
+    let e2 = get(app.router(), &other, &[]).await;
+    assert_ne!(a.header("etag"), e2.header("etag"));
+
+    // TileJSON carries the periods; missing ones are a 400 naming them.
+    let tj = get(
+        app.router(),
+        &format!("/tiles/change.json?{periods}&sector=roads"),
+        &[("host", "h")],
+    )
+    .await;
+    assert_eq!(
+        tj.json()["tiles"][0],
+        format!("http://h/tiles/change/{{z}}/{{x}}/{{y}}.mvt?sector=roads&{periods}")
+    );
+    for (q, field) in [
+        (
+            "to_a=2025-02-01&from_b=2025-02-01&to_b=2025-03-01",
+            "from_a",
+        ),
+        (
+            "from=2025-01-01&from_a=2025-01-01&to_a=2025-02-01&from_b=2025-02-01&to_b=2025-03-01",
+            "from",
+        ),
+    ] {
+        for path in [
+            format!("/tiles/change/11/{x}/{y}.mvt?{q}"),
+            format!("/tiles/change.json?{q}"),
+        ] {
+            let r = get(app.router(), &path, &[]).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}");
+            assert_eq!(error_of(&r.json())["field"], field, "{path}");
+        }
+    }
 }

@@ -55,7 +55,7 @@ pub fn change(
 }
 
 /// Merges two cell-ordered count lists into rows holding both.
-fn join(
+pub fn join(
     a: impl IntoIterator<Item = (u64, u32)>,
     b: impl IntoIterator<Item = (u64, u32)>,
 ) -> Vec<ChangeRow> {

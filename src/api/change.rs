@@ -24,14 +24,22 @@ pub fn router() -> Router<AppState> {
 const DEFAULT_RES: u8 = 8;
 
 /// `[from, to)` in Unix seconds.
-type Span = (i64, i64);
+pub type Span = (i64, i64);
 
 /// The query of a change request: the usual filters, two periods.
 #[derive(Debug, Deserialize)]
 pub struct ChangeParams {
-    /// `res`, `bbox`, `sector`, `format` (its `from`/`to`/`period` do not apply).
+    /// `res`, `bbox`, `sector`, `district`, `format` (its `from`/`to`/`period` do not apply).
     #[serde(flatten)]
     pub filter: FilterParams,
+    /// The two periods.
+    #[serde(flatten)]
+    pub bounds: ChangeBounds,
+}
+
+/// The two periods a change compares.
+#[derive(Debug, Default, Deserialize)]
+pub struct ChangeBounds {
     /// Start of period A (inclusive).
     pub from_a: Option<String>,
     /// End of period A (exclusive).
@@ -42,13 +50,24 @@ pub struct ChangeParams {
     pub to_b: Option<String>,
 }
 
-impl ChangeParams {
-    /// Periods A and B as `[from, to)` instants; all four bounds are required.
-    pub fn periods(&self, tz: Tz) -> Result<[Span; 2], ApiError> {
+impl ChangeBounds {
+    /// The bounds as query pairs, for URLs that carry them.
+    pub fn pairs(&self) -> [(&'static str, &Option<String>); 4] {
+        [
+            ("from_a", &self.from_a),
+            ("to_a", &self.to_a),
+            ("from_b", &self.from_b),
+            ("to_b", &self.to_b),
+        ]
+    }
+
+    /// Periods A and B as `[from, to)` instants; all four bounds are required
+    /// and the single-range parameters of `filter` must be absent.
+    pub fn spans(&self, filter: &FilterParams, tz: Tz) -> Result<[Span; 2], ApiError> {
         for (name, given) in [
-            ("from", &self.filter.from),
-            ("to", &self.filter.to),
-            ("period", &self.filter.period),
+            ("from", &filter.from),
+            ("to", &filter.to),
+            ("period", &filter.period),
         ] {
             if given.is_some() {
                 return Err(ApiError::bad_param(
@@ -79,7 +98,7 @@ async fn change_handler(
     ApiQuery(q): ApiQuery<ChangeParams>,
 ) -> Result<Response, ApiError> {
     let res = q.filter.res(DEFAULT_RES, st.limits())?;
-    let [a, b] = q.periods(st.cfg.tz)?;
+    let [a, b] = q.bounds.spans(&q.filter, st.cfg.tz)?;
     let filter = st.filter(&q.filter)?;
     let geojson = match q.filter.format.as_deref() {
         None | Some("json") => false,

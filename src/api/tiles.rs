@@ -7,10 +7,12 @@
 //! tiles are kept in a byte-bounded cache under the same key. Empty tiles are
 //! answered consistently as a 200 holding the layer with no features.
 
+use super::change::{ChangeBounds, Span};
 use super::hotspots::HotspotParams;
 use super::params::ApiQuery;
 use super::{AppState, error::ApiError, tiles_json};
 use crate::analysis::hotspots::HotspotQuery;
+use crate::tiles::change::{self, ChangeQuery};
 use crate::tiles::hexagons::{self, HexagonQuery};
 use crate::tiles::points::{self, AppealQuery};
 use crate::tiles::zoom::{finest_res_for_zoom, res_for_zoom};
@@ -149,29 +151,47 @@ pub(super) async fn not_found() -> ApiError {
     )
 }
 
+/// The query of any tile: filters, hotspot parameters, change periods.
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct TileParams {
+    /// Filters and the `hotspots` layer's `k`, `alpha`, `period`.
+    #[serde(flatten)]
+    pub hot: HotspotParams,
+    /// The `change` layer's two periods.
+    #[serde(flatten)]
+    pub change: ChangeBounds,
+}
+
 /// A parsed tile request.
 struct TileRequest {
     key: TileKey,
     filter: crate::index::Filter,
     /// The analysis a `hotspots` tile draws from.
     hotspots: Option<HotspotQuery>,
+    /// The periods a `change` tile compares.
+    change: Option<[Span; 2]>,
 }
 
 fn parse_request(
     st: &AppState,
     layer: &str,
     (z, x, y): (&str, &str, &str),
-    p: &HotspotParams,
+    params: &TileParams,
 ) -> Result<TileRequest, ApiError> {
+    let p = &params.hot;
     let q = &p.filter;
     let layer = Layer::parse(layer)?;
     let tile = TileCoord::parse(z, x, strip_mvt(y)?)?;
     if q.bbox.is_some() {
         return Err(TileError::NotForTiles("bbox").into());
     }
+    let change = match layer {
+        Layer::Change => Some(params.change.spans(q, st.cfg.tz)?),
+        _ => None,
+    };
     let filter = st.filter(q)?;
     let res = match layer {
-        Layer::Hexagons | Layer::Hotspots => {
+        Layer::Hexagons | Layer::Hotspots | Layer::Change => {
             let res = q.res(res_for_zoom(tile.z()), st.limits())?;
             let max = finest_res_for_zoom(tile.z());
             if res > max {
@@ -195,36 +215,48 @@ fn parse_request(
         }
         _ => None,
     };
+    // Period A goes where a single range would, period B into `extra`.
+    let (from, to, extra) = match (&hotspots, change) {
+        (Some(h), _) => (filter.from, filter.to, hotspot_digest(h)),
+        (_, Some([a, b])) => (Some(a.0), Some(a.1), digest(&b)),
+        _ => (filter.from, filter.to, 0),
+    };
     let key = TileKey {
         layer,
         tile,
         res,
         sectors: filter.sectors,
-        from: filter.from,
-        to: filter.to,
+        from,
+        to,
         district: filter.district.as_ref().map(|d| d.id),
         seq: 0,
-        extra: hotspots.as_ref().map_or(0, hotspot_digest),
+        extra,
     };
     Ok(TileRequest {
         key,
         filter,
         hotspots,
+        change,
     })
+}
+
+/// A stable 64-bit digest of layer parameters a tile key does not hold itself.
+fn digest(v: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
 }
 
 /// The hotspot parameters a tile key does not hold itself.
 fn hotspot_digest(q: &HotspotQuery) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    (q.period, q.k, q.alpha.to_bits()).hash(&mut h);
-    h.finish()
+    digest(&(q.period, q.k, q.alpha.to_bits()))
 }
 
 async fn tile(
     State(st): State<AppState>,
     path: Result<Path<(String, String, String, String)>, PathRejection>,
-    ApiQuery(q): ApiQuery<HotspotParams>,
+    ApiQuery(q): ApiQuery<TileParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let Path((layer, z, x, y)) = path.map_err(bad_path)?;
@@ -232,6 +264,7 @@ async fn tile(
         mut key,
         filter,
         hotspots,
+        change,
     } = parse_request(&st, &layer, (&z, &x, &y), &q)?;
     let salt = db_uuid(&st).await?;
     // Read the version without blocking this thread behind a writer.
@@ -252,7 +285,7 @@ async fn tile(
     let state = st.clone();
     let (bytes, key) = tokio::task::spawn_blocking(move || match hotspots {
         Some(hq) => build_hotspots(&state, key, &hq),
-        None => build(&state, key, &filter),
+        None => build(&state, key, &filter, change),
     })
     .await??;
     Ok(mvt(&st, bytes, self::etag(&key, &salt)))
@@ -264,6 +297,7 @@ fn build(
     st: &AppState,
     key: TileKey,
     filter: &crate::index::Filter,
+    change: Option<[Span; 2]>,
 ) -> Result<(Bytes, TileKey), ApiError> {
     let started = Instant::now();
     let data = st.engine.index.read();
@@ -298,6 +332,21 @@ fn build(
             },
         )?,
         Layer::Fixes => points::fixes_tile()?,
+        Layer::Change => {
+            let [a, b] = change.ok_or_else(|| ApiError::internal("change tile without periods"))?;
+            change::tile(
+                &data,
+                &st.tiles.outlines,
+                &ChangeQuery {
+                    tile: key.tile,
+                    res: key.res,
+                    filter: filter.clone(),
+                    a,
+                    b,
+                    cap: st.cfg.max_cells,
+                },
+            )?
+        }
         // Drawn from a whole-area analysis: see `build_hotspots`.
         Layer::Hotspots => return Err(ApiError::internal("hotspot tile without its query")),
     };

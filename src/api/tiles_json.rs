@@ -1,9 +1,8 @@
 //! `GET /tiles` (the catalogue of tile sources) and `GET /tiles/{layer}.json`
 //! (TileJSON 3.0.0 whose tile URLs carry the request's filters).
 
-use super::hotspots::HotspotParams;
 use super::params::ApiQuery;
-use super::tiles::{bad_path, not_found};
+use super::tiles::{TileParams, bad_path, not_found};
 use super::{AppState, error::ApiError};
 use crate::tiles::{Layer, TileError, tilejson};
 use axum::extract::rejection::PathRejection;
@@ -15,9 +14,10 @@ use axum::response::{IntoResponse, Response};
 pub(super) async fn tile_json(
     State(st): State<AppState>,
     path: Result<Path<String>, PathRejection>,
-    ApiQuery(p): ApiQuery<HotspotParams>,
+    ApiQuery(params): ApiQuery<TileParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let p = &params.hot;
     let q = &p.filter;
     let Path(file) = path.map_err(bad_path)?;
     let Some(name) = file.strip_suffix(".json") else {
@@ -28,7 +28,10 @@ pub(super) async fn tile_json(
         return Err(TileError::NotForTiles("bbox").into());
     }
     // Validate what the tile URLs will carry, so a bad filter fails here.
-    st.filter(&q)?;
+    if layer == Layer::Change {
+        params.change.spans(q, st.cfg.tz)?;
+    }
+    st.filter(q)?;
     let mut carried: Vec<(&str, &str)> = Vec::new();
     for (k, v) in [
         ("sector", &q.sector),
@@ -40,7 +43,16 @@ pub(super) async fn tile_json(
             carried.push((k, v));
         }
     }
-    if matches!(layer, Layer::Hexagons | Layer::Hotspots)
+    if layer == Layer::Change {
+        carried.extend(
+            params
+                .change
+                .pairs()
+                .into_iter()
+                .filter_map(|(k, v)| v.as_deref().map(|v| (k, v))),
+        );
+    }
+    if matches!(layer, Layer::Hexagons | Layer::Hotspots | Layer::Change)
         && let Some(r) = &q.res
     {
         q.res(0, st.limits())?;

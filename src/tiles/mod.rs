@@ -17,6 +17,7 @@
 //! the MVT winding of its role); projection and clipping are ours.
 
 pub mod cache;
+pub mod change;
 pub mod clip;
 pub mod coord;
 pub mod hexagons;
@@ -43,15 +44,18 @@ pub enum Layer {
     Fixes,
     /// Cells with their Gi* z-score and emerging hot-spot class.
     Hotspots,
+    /// Cells with their counts in two periods and the difference.
+    Change,
 }
 
 impl Layer {
     /// Every layer, in catalogue order.
-    pub const ALL: [Layer; 4] = [
+    pub const ALL: [Layer; 5] = [
         Layer::Hexagons,
         Layer::Appeals,
         Layer::Fixes,
         Layer::Hotspots,
+        Layer::Change,
     ];
 
     /// The name used in URLs and as the MVT layer name.
@@ -61,6 +65,7 @@ impl Layer {
             Layer::Appeals => "appeals",
             Layer::Fixes => "fixes",
             Layer::Hotspots => "hotspots",
+            Layer::Change => "change",
         }
     }
 
@@ -107,7 +112,7 @@ pub enum TileError {
     #[error("tile paths end in {{y}}.mvt, got {0:?}")]
     NotMvt(String),
     /// A layer name that does not exist.
-    #[error("unknown tile layer {0:?}; known: hexagons, appeals, fixes, hotspots")]
+    #[error("unknown tile layer {0:?}; known: hexagons, appeals, fixes, hotspots, change")]
     UnknownLayer(String),
     /// A `res` override so fine that the tile would hold too many cells.
     #[error("res {res} is too fine for zoom {z}: at most {max} there (zoom in for finer cells)")]

@@ -106,6 +106,23 @@ pub fn source(layer: Layer, cat: &Catalogue, max_res: u8) -> Source {
                 fields,
             }
         }
+        Layer::Change => {
+            field("h3", "String: the H3 cell index (hexadecimal)");
+            field("a", "Number: appeals in period A (from_a..to_a)");
+            field("b", "Number: appeals in period B (from_b..to_b)");
+            field("diff", "Number: b - a (positive: more complaints in B)");
+            field("ratio", "Number: b / a; absent when a is 0");
+            Source {
+                id: "change",
+                name: "Change between two periods",
+                description: "H3 cells with appeals in period A or B, their counts and \
+                     difference; needs from_a, to_a, from_b, to_b (res follows the zoom \
+                     unless given)",
+                minzoom: 0,
+                maxzoom: zoom_reaching(max_res.min(15)),
+                fields,
+            }
+        }
         Layer::Fixes => Source {
             id: "fixes",
             name: "Fixes",
