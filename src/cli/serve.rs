@@ -161,11 +161,16 @@ async fn seed_demo_districts(engine: &Engine) -> anyhow::Result<()> {
 /// The demo's data ends on the last day of the previous month, so the map's
 /// "last year" is full.
 fn demo_end() -> chrono::DateTime<chrono::Utc> {
-    use chrono::{Datelike, NaiveDate};
-    let today = chrono::Utc::now().date_naive();
+    use chrono::{Datelike, NaiveDate, TimeZone};
+    // Kazan keeps Moscow time: end the data at the last local second of the
+    // previous month, so the last day is a whole day in the city's calendar.
+    let tz = chrono_tz::Europe::Moscow;
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
     let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
-    (first - chrono::Days::new(1))
+    let last = (first - chrono::Days::new(1))
         .and_hms_opt(23, 59, 59)
-        .unwrap_or_default()
-        .and_utc()
+        .unwrap_or_default();
+    tz.from_local_datetime(&last)
+        .earliest()
+        .map_or_else(|| last.and_utc(), |t| t.to_utc())
 }
