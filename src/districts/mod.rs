@@ -83,6 +83,23 @@ impl Districts {
             .map(|i| &self.list[i])
     }
 
+    /// Districts with ids 1, 2, … in the given order (tests, benchmarks).
+    pub fn from_parsed(parsed: Vec<ParsedDistrict>) -> Districts {
+        let inputs = parsed
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| DistrictInput {
+                id: i as i64 + 1,
+                name: p.name,
+                code: p.code,
+                created_at: 0,
+                geometry: p.geometry,
+                geojson: p.geojson,
+            })
+            .collect();
+        Districts::default().with(inputs)
+    }
+
     /// These districts plus `more` (with higher ids than any present). Masks
     /// of existing districts do not change: the border rule only lets a
     /// district lose boundary points to lower ids.

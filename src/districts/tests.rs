@@ -385,19 +385,7 @@ fn demo_districts_tile_the_city_box() {
     let body = demo::kazan_geojson();
     let parsed = parse_collection(body.as_bytes()).expect("valid");
     assert_eq!(parsed.len(), 7);
-    let inputs = parsed
-        .into_iter()
-        .enumerate()
-        .map(|(i, p)| DistrictInput {
-            id: i as i64 + 1,
-            name: p.name,
-            code: p.code,
-            created_at: 0,
-            geometry: p.geometry,
-            geojson: p.geojson,
-        })
-        .collect();
-    let ds = Districts::default().with(inputs);
+    let ds = Districts::from_parsed(parsed);
     // Planar areas in square degrees: the parts add up to the box exactly.
     let area: f64 = ds
         .all()
