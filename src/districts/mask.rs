@@ -58,7 +58,6 @@ impl CellRange {
 }
 
 /// A district as a filter: its cover and its exact test.
-#[derive(Debug)]
 pub struct DistrictMask {
     /// The district's id.
     pub id: i64,
@@ -69,6 +68,17 @@ pub struct DistrictMask {
     ranges: Option<Vec<CellRange>>,
     res: u8,
     bbox: BBox,
+}
+
+impl std::fmt::Debug for DistrictMask {
+    // Filters get logged; the geometry and the cover would drown the line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DistrictMask")
+            .field("id", &self.id)
+            .field("res", &self.res)
+            .field("ranges", &self.ranges.as_ref().map(Vec::len))
+            .finish()
+    }
 }
 
 impl DistrictMask {

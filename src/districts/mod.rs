@@ -107,8 +107,11 @@ impl Districts {
         let mut list = self.list.clone();
         for d in more {
             let lower: Vec<Arc<Shape>> = list.iter().map(|x| x.shape.clone()).collect();
-            if let Some(built) = build(d, &lower) {
-                list.push(Arc::new(built));
+            let id = d.id;
+            match build(d, &lower) {
+                Some(built) => list.push(Arc::new(built)),
+                // Validation rules out empty geometry; a stored one is skipped, not fatal.
+                None => tracing::warn!(district = id, "district has no geometry; skipped"),
             }
         }
         list.sort_by_key(|d| d.id);
