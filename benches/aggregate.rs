@@ -3,10 +3,16 @@
 //! ingest. Each group carries a baseline measured in the same run (a plain
 //! hash-map GROUP BY over the same rows) so results read as ratios.
 //!
+//! A district of the demo's Kazan is summarised and binned through its H3
+//! cover (inside cells unchecked, boundary cells tested point by point).
+//!
 //! `HEXWATCH_BENCH_APPEALS` sets the data size (default 1 000 000).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use hexwatch::aggregate::{Period, Periods, aggregate_rows, count_cells};
+use hexwatch::districts::demo::kazan_geojson;
+use hexwatch::districts::summary::summarize;
+use hexwatch::districts::{Districts, parse_collection};
 use hexwatch::generate::{GenerateOptions, Scenario};
 use hexwatch::index::{BBox, Data, Filter};
 use hexwatch::ingest::{self, Format};
@@ -120,6 +126,31 @@ fn benches(c: &mut Criterion) {
             black_box(
                 aggregate_rows(&data, &country, 5, &periods, usize::MAX)
                     .expect("rows")
+                    .len(),
+            )
+        })
+    });
+    g.finish();
+
+    // A district of Kazan (the demo's largest, Sovetsky): its summary over the
+    // last 90 days of 2025 and the previous 90, and its res-9 hexagons.
+    let districts = Districts::from_parsed(
+        parse_collection(kazan_geojson().as_bytes()).expect("demo districts"),
+    );
+    let sovetsky = districts.get(7).expect("district 7").mask.clone();
+    let district = Filter {
+        district: Some(sovetsky.clone()),
+        ..Filter::default()
+    };
+    let mut g = c.benchmark_group("district");
+    g.bench_function("summary_90_days", |b| {
+        b.iter(|| black_box(summarize(&data, &sovetsky, year.1 - 90 * 86_400, year.1)))
+    });
+    g.bench_function("hexagons_res9", |b| {
+        b.iter(|| {
+            black_box(
+                count_cells(&data, &district, 9, usize::MAX)
+                    .expect("cells")
                     .len(),
             )
         })

@@ -1,7 +1,7 @@
 //! Which appeals belong to a district, answered fast.
 //!
 //! **Cover.** A district is covered with H3 cells at [`cover_res`] (10, or
-//! coarser for a district whose box would need more than
+//! coarser for a district whose parts' boxes would need more than
 //! [`MAX_COVER_CELLS`] cells). Each cell is either
 //! * *inside*: the cell **and its six neighbours** lie wholly within the
 //!   district (h3o's `Covers` tiler says which cells are fully contained).
@@ -28,6 +28,7 @@ use super::shape::{Position, Shape};
 use crate::domain::from_fixed;
 use crate::index::BBox;
 use crate::index::cells::{descendant_range, merge_ranges};
+use geo::BoundingRect;
 use h3o::geom::{ContainmentMode, TilerBuilder};
 use h3o::{CellIndex, Resolution};
 use std::collections::HashSet;
@@ -58,7 +59,6 @@ impl CellRange {
 }
 
 /// A district as a filter: its cover and its exact test.
-#[derive(Debug)]
 pub struct DistrictMask {
     /// The district's id.
     pub id: i64,
@@ -69,6 +69,17 @@ pub struct DistrictMask {
     ranges: Option<Vec<CellRange>>,
     res: u8,
     bbox: BBox,
+}
+
+impl std::fmt::Debug for DistrictMask {
+    // Filters get logged; the geometry and the cover would drown the line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DistrictMask")
+            .field("id", &self.id)
+            .field("res", &self.res)
+            .field("ranges", &self.ranges.as_ref().map(Vec::len))
+            .finish()
+    }
 }
 
 impl DistrictMask {
@@ -95,7 +106,7 @@ impl DistrictMask {
             max_lon: (r.max().x + PAD).min(180.0),
             max_lat: (r.max().y + PAD).min(90.0),
         };
-        let res = cover_res(&bbox);
+        let res = cover_res(&shape);
         // The tiler asserts on geometry it cannot handle; without a cover
         // every row is tested, which is slower but still exact.
         let ranges = std::panic::catch_unwind(|| cover(&shape, res))
@@ -176,14 +187,19 @@ impl DistrictMask {
     }
 }
 
-/// The finest resolution up to [`COVER_RES`] whose cover of the box stays
-/// under [`MAX_COVER_CELLS`] cells.
-pub fn cover_res(bbox: &BBox) -> u8 {
-    let mid = ((bbox.min_lat + bbox.max_lat) / 2.0)
-        .to_radians()
-        .cos()
-        .max(0.01);
-    let km2 = bbox.width() * 111.32 * mid * (bbox.max_lat - bbox.min_lat) * 110.57;
+/// The finest resolution up to [`COVER_RES`] whose cover of the district's
+/// parts (by their boxes, so a district split at ±180 is not taken for one
+/// spanning the globe) stays under [`MAX_COVER_CELLS`] cells.
+pub fn cover_res(shape: &Shape) -> u8 {
+    let km2: f64 = shape
+        .geometry()
+        .iter()
+        .filter_map(|p| p.bounding_rect())
+        .map(|r| {
+            let mid = ((r.min().y + r.max().y) / 2.0).to_radians().cos().max(0.01);
+            (r.max().x - r.min().x) * 111.32 * mid * (r.max().y - r.min().y) * 110.57
+        })
+        .sum();
     (0..=COVER_RES)
         .rev()
         .find(|&r| Resolution::try_from(r).is_ok_and(|res| km2 / res.area_km2() <= MAX_COVER_CELLS))

@@ -83,6 +83,23 @@ impl Districts {
             .map(|i| &self.list[i])
     }
 
+    /// Districts with ids 1, 2, … in the given order (tests, benchmarks).
+    pub fn from_parsed(parsed: Vec<ParsedDistrict>) -> Districts {
+        let inputs = parsed
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| DistrictInput {
+                id: i as i64 + 1,
+                name: p.name,
+                code: p.code,
+                created_at: 0,
+                geometry: p.geometry,
+                geojson: p.geojson,
+            })
+            .collect();
+        Districts::default().with(inputs)
+    }
+
     /// These districts plus `more` (with higher ids than any present). Masks
     /// of existing districts do not change: the border rule only lets a
     /// district lose boundary points to lower ids.
@@ -90,8 +107,11 @@ impl Districts {
         let mut list = self.list.clone();
         for d in more {
             let lower: Vec<Arc<Shape>> = list.iter().map(|x| x.shape.clone()).collect();
-            if let Some(built) = build(d, &lower) {
-                list.push(Arc::new(built));
+            let id = d.id;
+            match build(d, &lower) {
+                Some(built) => list.push(Arc::new(built)),
+                // Validation rules out empty geometry; a stored one is skipped, not fatal.
+                None => tracing::warn!(district = id, "district has no geometry; skipped"),
             }
         }
         list.sort_by_key(|d| d.id);

@@ -46,7 +46,7 @@ pub enum ParseError {
         /// What is wrong.
         message: String,
     },
-    /// Some features are invalid: every problem found, in feature order.
+    /// Some features are invalid: the first problem of each, in feature order.
     Features(Vec<RecordError>),
 }
 
