@@ -1,6 +1,8 @@
 //! The SQLite backend: one file in WAL mode with `synchronous=FULL`, so an
 //! acknowledged (committed) write survives a crash of the process or the machine.
 
+mod fixes;
+
 use super::{IndexRow, Outcome, StoreError, WriteResult};
 use crate::domain::{Appeal, Sector, Status};
 use futures_util::{StreamExt, TryStreamExt, stream::BoxStream};
@@ -114,12 +116,22 @@ impl SqliteStore {
         &self,
         appeals: &[Appeal],
     ) -> Result<WriteResult, StoreError> {
-        // BEGIN IMMEDIATE takes the write lock up front, so the lookup below and the
-        // inserts see the same database and no other writer slips in between.
+        self.in_write_tx(async |conn| write_in_tx(conn, appeals).await)
+            .await
+    }
+
+    /// Runs `f` in one write transaction, committed when it succeeds and
+    /// rolled back when it fails.
+    async fn in_write_tx<T>(
+        &self,
+        f: impl AsyncFnOnce(&mut sqlx::SqliteConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        // BEGIN IMMEDIATE takes the write lock up front, so reads inside the
+        // transaction and its writes see the same database and no other writer
+        // slips in between.
         let mut conn = self.pool.acquire().await?;
         sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-        let result = write_in_tx(&mut conn, appeals).await;
-        match result {
+        match f(&mut conn).await {
             Ok(r) => {
                 sqlx::query("COMMIT").execute(&mut *conn).await?;
                 Ok(r)
@@ -176,12 +188,7 @@ async fn write_in_tx(
     conn: &mut sqlx::SqliteConnection,
     appeals: &[Appeal],
 ) -> Result<WriteResult, StoreError> {
-    let seq_now: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seq'")
-        .fetch_one(&mut *conn)
-        .await?;
-    let seq_now: u64 = seq_now
-        .parse()
-        .map_err(|_| StoreError::Corrupt(format!("meta.seq = {seq_now:?}")))?;
+    let seq_now = read_seq(conn).await?;
     let seq = seq_now + 1;
 
     // The last copy of each key in the batch is what gets stored.
@@ -323,15 +330,30 @@ async fn write_in_tx(
             seq: seq_now,
         });
     }
-    sqlx::query("UPDATE meta SET value = ? WHERE key = 'seq'")
-        .bind(seq.to_string())
-        .execute(&mut *conn)
-        .await?;
+    write_seq(conn, seq).await?;
     Ok(WriteResult {
         outcomes,
         changed,
         seq,
     })
+}
+
+/// The change sequence inside a write transaction.
+async fn read_seq(conn: &mut sqlx::SqliteConnection) -> Result<u64, StoreError> {
+    let seq: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seq'")
+        .fetch_one(&mut *conn)
+        .await?;
+    seq.parse()
+        .map_err(|_| StoreError::Corrupt(format!("meta.seq = {seq:?}")))
+}
+
+/// Sets the change sequence (inside the write transaction that earned it).
+async fn write_seq(conn: &mut sqlx::SqliteConnection, seq: u64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE meta SET value = ? WHERE key = 'seq'")
+        .bind(seq.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Finds the stored state of the given appeals' (source, external_id).

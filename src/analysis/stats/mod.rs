@@ -2,3 +2,4 @@
 //! definition it follows, so an analyst can redo the arithmetic by hand.
 
 pub mod quantile;
+pub mod rates;
