@@ -2,9 +2,10 @@
 //! database first and reach the index only after their transaction commits;
 //! at start the index is restored from a snapshot plus the rows changed since.
 
+use crate::analysis::fixes::{Fix, FixBook};
 use crate::domain::{Appeal, Catalogue};
 use crate::index::{Data, Index, snapshot};
-use crate::store::{Store, StoreError, WriteResult};
+use crate::store::{FixRow, Store, StoreError, WriteResult};
 use futures_util::TryStreamExt;
 use std::sync::Arc;
 use std::time::Instant;
@@ -18,6 +19,8 @@ pub struct Engine {
     pub index: Arc<Index>,
     /// The sector catalogue.
     pub catalogue: Catalogue,
+    /// The recorded fixes.
+    pub fixes: FixBook,
     db_uuid: String,
     // A Tokio mutex because it is held across the database write's `.await`:
     // it orders "commit, then apply" so the index sees writes in commit order.
@@ -60,10 +63,12 @@ impl Engine {
             ms = started.elapsed().as_millis() as u64,
             "index loaded"
         );
+        let fixes = load_fixes(&store).await?;
         let engine = Engine {
             store,
             index: Arc::new(Index::new(data)),
             catalogue,
+            fixes,
             db_uuid,
             write_lock: tokio::sync::Mutex::new(()),
         };
@@ -86,6 +91,20 @@ impl Engine {
             let _ = tokio::task::spawn_blocking(move || index.apply(&changed, seq)).await;
         }
         Ok(result)
+    }
+
+    /// Stores a fix, then adds it to the fixes in memory and moves the data
+    /// version on (so ETags and cached fix tiles change with it).
+    pub async fn add_fix(&self, row: FixRow) -> Result<Arc<Fix>, StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let (id, seq) = self.store.insert_fix(&row).await?;
+        let fix = Fix::from_row(FixRow { id, ..row }).map_err(StoreError::Corrupt)?;
+        // The fix is listed before the version moves: a tile built under the
+        // new version must show it.
+        let fix = self.fixes.push(fix);
+        let index = self.index.clone();
+        let _ = tokio::task::spawn_blocking(move || index.apply(&[], seq)).await;
+        Ok(fix)
     }
 
     /// Starts or ends a bulk load (imports): the index skips its R-tree and
@@ -116,6 +135,20 @@ impl Engine {
             Err(e) => tracing::warn!(error = %e, "snapshot task failed"),
         }
     }
+}
+
+/// Reads the stored fixes (their rings are derived here, off the async threads).
+async fn load_fixes(store: &Store) -> Result<FixBook, StoreError> {
+    let rows = store.fixes().await?;
+    let fixes = tokio::task::spawn_blocking(move || {
+        rows.into_iter()
+            .map(Fix::from_row)
+            .collect::<Result<Vec<_>, String>>()
+    })
+    .await
+    .map_err(|e| StoreError::Corrupt(e.to_string()))?
+    .map_err(StoreError::Corrupt)?;
+    Ok(FixBook::new(fixes))
 }
 
 /// Rows applied per step while loading, and how often progress is logged.

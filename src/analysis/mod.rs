@@ -4,3 +4,4 @@
 //! turn index scans into the inputs of those tests.
 
 pub mod stats;
+pub mod fixes;
