@@ -40,20 +40,8 @@ async fn create(
             ));
         }
     };
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                format!(
-                    "the body is larger than {} bytes; split the batch",
-                    st.cfg.max_body_bytes
-                ),
-            )
-        } else {
-            ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", e.body_text())
-        }
-    })?;
+    let body = body
+        .map_err(|e| super::error::body_rejection(e, st.cfg.max_body_bytes, "split the batch"))?;
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

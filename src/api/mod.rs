@@ -4,6 +4,7 @@
 
 mod aggregate;
 mod appeals;
+mod fixes;
 pub mod error;
 mod geometry;
 mod health;
@@ -103,6 +104,7 @@ pub fn app(state: AppState) -> Router {
         .merge(appeals::router(state.cfg.max_body_bytes))
         .merge(hexagons::router())
         .merge(aggregate::router())
+        .merge(fixes::router())
         .merge(tiles)
         .fallback_service(static_files)
         .with_state(state)

@@ -8,7 +8,7 @@
 //! * [`outline`]: cell outlines projected once and cached, antimeridian and
 //!   polar cells included;
 //! * [`clip`]: clipping rings to the buffered tile and snapping to integers;
-//! * [`hexagons`], [`points`]: the `hexagons`, `appeals` and `fixes` layers;
+//! * [`hexagons`], [`points`], [`fixes`]: the `hexagons`, `appeals` and `fixes` layers;
 //! * [`cache`]: encoded tiles by layer, address, filters and data version;
 //! * [`tilejson`]: TileJSON 3.0.0 documents and the source catalogue.
 //!
@@ -18,6 +18,7 @@
 pub mod cache;
 pub mod clip;
 pub mod coord;
+pub mod fixes;
 pub mod hexagons;
 pub mod outline;
 pub mod points;

@@ -8,6 +8,7 @@
 //! * [`effect`]: rates per 30 days, the exact rate test, the change relative
 //!   to the ring and displacement;
 //! * [`verdict`]: the verdict rules and their documented thresholds;
+//! * [`outline`]: the area's cells dissolved into a polygon;
 //! * [`book`]: the fixes in memory, loaded at start and kept in step with
 //!   the database.
 
@@ -16,6 +17,7 @@ pub mod book;
 pub mod count;
 pub mod effect;
 pub mod input;
+pub mod outline;
 pub mod polygon;
 pub mod verdict;
 
@@ -50,6 +52,8 @@ pub struct Fix {
     pub ring: Vec<u64>,
     /// `[lon, lat]`: the circle's centre, or the mean of the cell centres.
     pub center: [f64; 2],
+    /// The area's cells dissolved into one outline (lon/lat).
+    pub outline: geo::MultiPolygon<f64>,
 }
 
 impl Fix {
@@ -64,6 +68,7 @@ impl Fix {
         cells.sort_unstable();
         cells.dedup();
         let ring = area::ring(&cells, RING_K);
+        let outline = outline::dissolve(&cells);
         let center = match &area {
             AreaDef::Circle { lat, lon, .. } => Some([*lon, *lat]),
             _ => area::center_of(&cells),
@@ -80,6 +85,7 @@ impl Fix {
             cells,
             ring,
             center,
+            outline,
         })
     }
 
