@@ -3,5 +3,5 @@
 //! between two periods. Pure statistics live in [`stats`]; the modules here
 //! turn index scans into the inputs of those tests.
 
-pub mod stats;
 pub mod fixes;
+pub mod stats;

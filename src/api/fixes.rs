@@ -47,14 +47,16 @@ async fn create(
     State(st): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let body = body.map_err(|e| super::error::body_rejection(e, MAX_BODY_BYTES, "simplify the outline"))?;
+    let body =
+        body.map_err(|e| super::error::body_rejection(e, MAX_BODY_BYTES, "simplify the outline"))?;
     let now = chrono::Utc::now().timestamp();
     let engine = st.engine.clone();
     let tz = st.cfg.tz;
     // Tiling a polygon or a 5 km circle is CPU work: off the async threads.
-    let input = tokio::task::spawn_blocking(move || input::parse(&body, &engine.catalogue, tz, now))
-        .await?
-        .map_err(field_error)?;
+    let input =
+        tokio::task::spawn_blocking(move || input::parse(&body, &engine.catalogue, tz, now))
+            .await?
+            .map_err(field_error)?;
     let row = FixRow {
         id: 0,
         title: input.title,

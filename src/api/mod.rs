@@ -4,8 +4,8 @@
 
 mod aggregate;
 mod appeals;
-mod fixes;
 pub mod error;
+mod fixes;
 mod geometry;
 mod health;
 mod hexagons;

@@ -120,8 +120,14 @@ pub fn shifts_meeting(tile: TileCoord, world: &MultiPolygon<f64>) -> Vec<f64> {
     };
     let n = tile.tiles_per_side();
     let m = f64::from(BUFFER) / f64::from(EXTENT);
-    let (x0, x1) = ((f64::from(tile.x()) - m) / n, (f64::from(tile.x()) + 1.0 + m) / n);
-    let (y0, y1) = ((f64::from(tile.y()) - m) / n, (f64::from(tile.y()) + 1.0 + m) / n);
+    let (x0, x1) = (
+        (f64::from(tile.x()) - m) / n,
+        (f64::from(tile.x()) + 1.0 + m) / n,
+    );
+    let (y0, y1) = (
+        (f64::from(tile.y()) - m) / n,
+        (f64::from(tile.y()) + 1.0 + m) / n,
+    );
     if b.max().y < y0 || b.min().y > y1 {
         return Vec::new();
     }

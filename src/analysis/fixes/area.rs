@@ -159,7 +159,9 @@ fn polygon(geometry: &serde_json::Value) -> Result<Vec<u64>, FieldError> {
     if estimate > 1.2 * MAX_AREA_CELLS as f64 {
         return Err(FieldError::new(
             "geometry",
-            format!("the polygon is about {estimate:.0} cells; at most {MAX_AREA_CELLS} (about 300 km²)"),
+            format!(
+                "the polygon is about {estimate:.0} cells; at most {MAX_AREA_CELLS} (about 300 km²)"
+            ),
         ));
     }
     let tile = |mode| -> Result<Vec<u64>, FieldError> {
@@ -201,7 +203,10 @@ fn listed(cells: &[String]) -> Result<Vec<u64>, FieldError> {
             if n as usize > MAX_AREA_CELLS || out.len() + n as usize > 2 * MAX_AREA_CELLS {
                 return Err(FieldError::new(
                     field(),
-                    format!("resolution {} is too coarse: {n} cells at resolution 10", c.resolution()),
+                    format!(
+                        "resolution {} is too coarse: {n} cells at resolution 10",
+                        c.resolution()
+                    ),
                 ));
             }
             out.extend(c.children(AREA_RES).map(u64::from));
@@ -265,9 +270,10 @@ pub fn touches(fix_cells: &[u64], res: Resolution, cell: CellIndex) -> bool {
         cell.parent(res)
             .is_some_and(|p| fix_cells.binary_search(&u64::from(p)).is_ok())
     } else {
-        fix_cells.iter().filter_map(|&c| CellIndex::try_from(c).ok()).any(|c| {
-            c.parent(cell.resolution()) == Some(cell)
-        })
+        fix_cells
+            .iter()
+            .filter_map(|&c| CellIndex::try_from(c).ok())
+            .any(|c| c.parent(cell.resolution()) == Some(cell))
     }
 }
 
@@ -358,7 +364,10 @@ mod tests {
         assert_eq!(got, vec![u64::from(c10)], "a finer cell becomes its parent");
         let got = listed(&[c9.to_string()]).unwrap();
         assert_eq!(got.len(), 7, "a coarser cell becomes its children");
-        assert!(got.iter().all(|&c| CellIndex::try_from(c).unwrap().parent(Resolution::Nine) == Some(c9)));
+        assert!(
+            got.iter()
+                .all(|&c| CellIndex::try_from(c).unwrap().parent(Resolution::Nine) == Some(c9))
+        );
         let e = listed(&[c10.to_string(), "zz".into()]).unwrap_err();
         assert_eq!(e.field, "cells[1]");
         let coarse = at.to_cell(Resolution::Four);
@@ -384,7 +393,11 @@ mod tests {
             [lon, lat], [lon + e, lat], [lon + e, lat + e], [lon, lat + e], [lon, lat]
         ]]});
         let cells = polygon(&tiny).unwrap();
-        let own = u64::from(LatLng::new(lat + e / 2.0, lon + e / 2.0).unwrap().to_cell(AREA_RES));
+        let own = u64::from(
+            LatLng::new(lat + e / 2.0, lon + e / 2.0)
+                .unwrap()
+                .to_cell(AREA_RES),
+        );
         assert!(cells.contains(&own) && cells.len() <= 3, "{cells:?}");
         let huge = serde_json::json!({"type": "Polygon", "coordinates": [[
             [40.0, 50.0], [45.0, 50.0], [45.0, 55.0], [40.0, 50.0]

@@ -50,7 +50,11 @@ impl FixBook {
 
     /// The fixes whose area lies in or contains `cell`.
     pub fn touching(&self, cell: h3o::CellIndex) -> Vec<Arc<Fix>> {
-        self.all().iter().filter(|f| f.touches(cell)).cloned().collect()
+        self.all()
+            .iter()
+            .filter(|f| f.touches(cell))
+            .cloned()
+            .collect()
     }
 
     /// The oldest and newest appeal time of `data`, remembered per data

@@ -95,8 +95,7 @@ pub fn count(data: &Data, cells: &[u64], res: Resolution, sector: u8, w: &Window
     let delta = data.delta.columns();
     let res = res as u8;
     for i in 0..delta.len() {
-        if delta.sector[i] == sector
-            && cells.binary_search(&parent_raw(delta.cell[i], res)).is_ok()
+        if delta.sector[i] == sector && cells.binary_search(&parent_raw(delta.cell[i], res)).is_ok()
         {
             n.add(w, delta.created[i]);
         }
@@ -151,7 +150,9 @@ mod tests {
     #[test]
     fn counts_by_parent_sector_and_window_in_base_and_delta() {
         let (lat, lon) = (55.79, 49.12);
-        let area = vec![u64::from(cell_of(lat, lon).unwrap().parent(Resolution::Ten).unwrap())];
+        let area = vec![u64::from(
+            cell_of(lat, lon).unwrap().parent(Resolution::Ten).unwrap(),
+        )];
         let d = 1_000 * DAY;
         let far = (55.80, 49.14);
         let rows = vec![
@@ -165,11 +166,23 @@ mod tests {
         let mut data = Data::from_rows(rows, 1);
         let w = Windows::new(d, 90, Some((d - 200 * DAY, d + 200 * DAY)));
         let n = count(&data, &area, Resolution::Ten, 2, &w);
-        assert_eq!(n, Counts { before: 1, after: 2 });
+        assert_eq!(
+            n,
+            Counts {
+                before: 1,
+                after: 2
+            }
+        );
         // A recent write lands in the delta and counts the same way.
         data.apply(&[row(7, lat, lon, d - DAY, 2)], 2);
         assert_eq!(data.delta.len(), 1);
         let n = count(&data, &area, Resolution::Ten, 2, &w);
-        assert_eq!(n, Counts { before: 2, after: 2 });
+        assert_eq!(
+            n,
+            Counts {
+                before: 2,
+                after: 2
+            }
+        );
     }
 }

@@ -7,9 +7,9 @@
 //! unequal clipped windows cancel); displacement (did the ring rise while
 //! the area fell); and the verdict of [`super::verdict`].
 
+use super::Fix;
 use super::count::{Counts, Windows, count};
 use super::verdict::{self, Evidence, Verdict};
-use super::Fix;
 use crate::analysis::stats::rates::{RateTest, compare_rates};
 use crate::index::Data;
 use chrono::SecondsFormat;
@@ -116,7 +116,12 @@ pub fn effect(data: &Data, span: Option<(i64, i64)>, fix: &Fix, window_days: u32
         (Some(a), Some(r)) if ring_usable => Some(a / r),
         _ => None,
     };
-    let absorbed = match (area.rate_before, area.rate_after, ring.rate_before, ring.rate_after) {
+    let absorbed = match (
+        area.rate_before,
+        area.rate_after,
+        ring.rate_before,
+        ring.rate_after,
+    ) {
         (Some(ab), Some(aa), Some(rb), Some(ra)) if ab > aa => Some((ra - rb) / (ab - aa)),
         _ => None,
     };
@@ -130,7 +135,11 @@ pub fn effect(data: &Data, span: Option<(i64, i64)>, fix: &Fix, window_days: u32
         min_attainable: area.test.map(|t| t.min_attainable),
         ratio: area.ratio(),
         rose,
-        relative: if ring_usable { relative_to_ring } else { area.ratio() },
+        relative: if ring_usable {
+            relative_to_ring
+        } else {
+            area.ratio()
+        },
         ring_p_rose: ring.test.map(|t| t.p_rose),
         absorbed,
     };
@@ -152,13 +161,8 @@ impl Effect {
     /// The API's JSON (times in `tz`).
     pub fn to_json(&self, tz: Tz) -> Value {
         let w = &self.windows;
-        let window = |from: i64, to: i64, days: f64| {
-            json!({ "from": stamp(from, tz), "to": stamp(to, tz), "days": days })
-        };
-        let ring_rose = self
-            .ring
-            .test
-            .is_some_and(|t| t.p_rose < verdict::ALPHA);
+        let window = |from: i64, to: i64, days: f64| json!({ "from": stamp(from, tz), "to": stamp(to, tz), "days": days });
+        let ring_rose = self.ring.test.is_some_and(|t| t.p_rose < verdict::ALPHA);
         let mut ring = self.ring.json();
         ring["k"] = json!([1, super::RING_K]);
         json!({
@@ -195,6 +199,9 @@ impl Effect {
 /// RFC 3339 in the region's zone.
 pub fn stamp(t: i64, tz: Tz) -> String {
     chrono::DateTime::from_timestamp(t, 0)
-        .map(|d| d.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, true))
+        .map(|d| {
+            d.with_timezone(&tz)
+                .to_rfc3339_opts(SecondsFormat::Secs, true)
+        })
         .unwrap_or_default()
 }

@@ -118,7 +118,9 @@ fn instant(s: &str, tz: Tz) -> Result<i64, FieldError> {
 
 /// Exactly one kind of area.
 fn area_def(m: &Map<String, Value>) -> Result<AreaDef, FieldError> {
-    let point = ["lat", "lon", "radius_m"].iter().any(|k| m.contains_key(*k));
+    let point = ["lat", "lon", "radius_m"]
+        .iter()
+        .any(|k| m.contains_key(*k));
     let kinds = [
         (point, "lat+lon+radius_m"),
         (m.contains_key("geometry"), "geometry"),
@@ -188,9 +190,14 @@ mod tests {
     const NOW: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
 
     fn field(v: Value) -> String {
-        parse(&serde_json::to_vec(&v).unwrap(), &cat(), chrono_tz::Europe::Moscow, NOW)
-            .unwrap_err()
-            .field
+        parse(
+            &serde_json::to_vec(&v).unwrap(),
+            &cat(),
+            chrono_tz::Europe::Moscow,
+            NOW,
+        )
+        .unwrap_err()
+        .field
     }
 
     fn ok() -> Value {
@@ -206,15 +213,25 @@ mod tests {
 
     #[test]
     fn a_point_fix_parses_with_a_local_date() {
-        let f = parse(&serde_json::to_vec(&ok()).unwrap(), &cat(), chrono_tz::Europe::Moscow, NOW)
-            .unwrap();
+        let f = parse(
+            &serde_json::to_vec(&ok()).unwrap(),
+            &cat(),
+            chrono_tz::Europe::Moscow,
+            NOW,
+        )
+        .unwrap();
         assert_eq!(f.sector, 2);
         // 2025-06-01 00:00 in Moscow (UTC+3) is 2025-05-31T21:00:00Z.
         assert_eq!(f.done_at, 1_748_725_200);
         assert!(f.cells.len() >= 3);
         let t = with("done_at", json!("2025-06-01T12:00:00+05:00"));
-        let f = parse(&serde_json::to_vec(&t).unwrap(), &cat(), chrono_tz::Europe::Moscow, NOW)
-            .unwrap();
+        let f = parse(
+            &serde_json::to_vec(&t).unwrap(),
+            &cat(),
+            chrono_tz::Europe::Moscow,
+            NOW,
+        )
+        .unwrap();
         assert_eq!(f.done_at, 1_748_761_200);
     }
 
@@ -224,8 +241,16 @@ mod tests {
         assert_eq!(field(with("sector", json!(3))), "sector");
         assert_eq!(field(with("title", json!("  "))), "title");
         assert_eq!(field(with("done_at", json!("01.06.2025"))), "done_at");
-        assert_eq!(field(with("done_at", json!("2025-06-01T12:00:00"))), "done_at", "no offset");
-        assert_eq!(field(with("done_at", json!("2027-01-01"))), "done_at", "future");
+        assert_eq!(
+            field(with("done_at", json!("2025-06-01T12:00:00"))),
+            "done_at",
+            "no offset"
+        );
+        assert_eq!(
+            field(with("done_at", json!("2027-01-01"))),
+            "done_at",
+            "future"
+        );
         assert_eq!(field(with("radius_m", json!(5))), "radius_m");
         assert_eq!(field(with("radius_m", json!("150"))), "radius_m");
         assert_eq!(field(with("lat", json!(95))), "lat");
@@ -233,7 +258,11 @@ mod tests {
         let mut no_lon = ok();
         no_lon.as_object_mut().unwrap().remove("lon");
         assert_eq!(field(no_lon), "lon");
-        assert_eq!(field(with("cells", json!(["8a1f1d48a9b7fff"]))), "area", "two kinds");
+        assert_eq!(
+            field(with("cells", json!(["8a1f1d48a9b7fff"]))),
+            "area",
+            "two kinds"
+        );
         let mut none = ok();
         for k in ["lat", "lon", "radius_m"] {
             none.as_object_mut().unwrap().remove(k);
@@ -243,7 +272,8 @@ mod tests {
         cells["cells"] = json!(["8a1f1d48a9b7fff", "nope"]);
         assert_eq!(field(cells), "cells[1]");
         let mut poly = none;
-        poly["geometry"] = json!({"type": "Polygon", "coordinates": [[[49.0, 55.0], [49.1, 55.0], [49.0, 55.0]]]});
+        poly["geometry"] =
+            json!({"type": "Polygon", "coordinates": [[[49.0, 55.0], [49.1, 55.0], [49.0, 55.0]]]});
         assert_eq!(field(poly), "geometry.coordinates[0]");
         let bad = parse(b"{nope", &cat(), chrono_tz::Europe::Moscow, NOW).unwrap_err();
         assert_eq!(bad.field, "body");

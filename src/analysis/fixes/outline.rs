@@ -43,7 +43,11 @@ mod tests {
     #[test]
     fn a_disk_dissolves_into_one_ring_and_two_apart_into_two() {
         let c = LatLng::new(55.79, 49.12).unwrap().to_cell(Resolution::Ten);
-        let mut disk: Vec<u64> = c.grid_disk::<Vec<_>>(1).into_iter().map(u64::from).collect();
+        let mut disk: Vec<u64> = c
+            .grid_disk::<Vec<_>>(1)
+            .into_iter()
+            .map(u64::from)
+            .collect();
         disk.sort_unstable();
         let shape = dissolve(&disk);
         assert_eq!(shape.0.len(), 1);

@@ -21,12 +21,9 @@ pub fn parse(geometry: &Value) -> Result<MultiPolygon<f64>, FieldError> {
         )
     })?;
     let kind = obj.get("type").and_then(Value::as_str).unwrap_or("");
-    let coords = obj.get("coordinates").ok_or_else(|| {
-        bad(
-            "geometry.coordinates".into(),
-            "is missing".into(),
-        )
-    })?;
+    let coords = obj
+        .get("coordinates")
+        .ok_or_else(|| bad("geometry.coordinates".into(), "is missing".into()))?;
     let field = "geometry.coordinates";
     let polygons: Vec<(String, &Value)> = match kind {
         "Polygon" => vec![(field.to_owned(), coords)],
@@ -114,7 +111,10 @@ fn parse_ring(ring: &Value, field: &str) -> Result<LineString<f64>, FieldError> 
             }
         };
         if !(-180.0..=180.0).contains(&lon) {
-            return Err(bad(pfield, format!("longitude {lon} is outside [-180, 180]")));
+            return Err(bad(
+                pfield,
+                format!("longitude {lon} is outside [-180, 180]"),
+            ));
         }
         if !(-90.0..=90.0).contains(&lat) {
             return Err(bad(pfield, format!("latitude {lat} is outside [-90, 90]")));
@@ -158,21 +158,33 @@ mod tests {
         assert_eq!(e.field, "geometry.type");
         let e = err(json!({"type": "Polygon"}));
         assert_eq!(e.field, "geometry.coordinates");
-        let e = err(json!({"type": "Polygon", "coordinates": [[[49.0, 55.0], [49.1, 55.0], [49.0, 55.0]]]}));
+        let e = err(
+            json!({"type": "Polygon", "coordinates": [[[49.0, 55.0], [49.1, 55.0], [49.0, 55.0]]]}),
+        );
         assert_eq!(e.field, "geometry.coordinates[0]");
         assert!(e.message.contains("at least 4"), "{}", e.message);
-        let e = err(json!({"type": "Polygon", "coordinates": [[[49.0, 55.0], [49.1, 55.0], [49.1, 55.1], [49.0, 55.1]]]}));
+        let e = err(
+            json!({"type": "Polygon", "coordinates": [[[49.0, 55.0], [49.1, 55.0], [49.1, 55.1], [49.0, 55.1]]]}),
+        );
         assert!(e.message.contains("closed"), "{}", e.message);
-        let e = err(json!({"type": "Polygon", "coordinates": [[[49.0, 55.0], [49.1, 95.0], [49.1, 55.1], [49.0, 55.0]]]}));
+        let e = err(
+            json!({"type": "Polygon", "coordinates": [[[49.0, 55.0], [49.1, 95.0], [49.1, 55.1], [49.0, 55.0]]]}),
+        );
         assert_eq!(e.field, "geometry.coordinates[0][1]");
-        let e = err(json!({"type": "MultiPolygon", "coordinates": [[[[49.0, 55.0], [249.1, 55.0], [49.1, 55.1], [49.0, 55.0]]]]}));
+        let e = err(
+            json!({"type": "MultiPolygon", "coordinates": [[[[49.0, 55.0], [249.1, 55.0], [49.1, 55.1], [49.0, 55.0]]]]}),
+        );
         assert_eq!(e.field, "geometry.coordinates[0][0][1]");
-        let e = err(json!({"type": "Polygon", "coordinates": [[[49.0, 55.0], ["x", 55.0], [49.1, 55.1], [49.0, 55.0]]]}));
+        let e = err(
+            json!({"type": "Polygon", "coordinates": [[[49.0, 55.0], ["x", 55.0], [49.1, 55.1], [49.0, 55.0]]]}),
+        );
         assert_eq!(e.field, "geometry.coordinates[0][1]");
         let e = err(json!({"type": "MultiPolygon", "coordinates": []}));
         assert_eq!(e.field, "geometry.coordinates");
         // A bow tie crosses itself.
-        let e = err(json!({"type": "Polygon", "coordinates": [[[49.0, 55.0], [49.1, 55.1], [49.1, 55.0], [49.0, 55.1], [49.0, 55.0]]]}));
+        let e = err(
+            json!({"type": "Polygon", "coordinates": [[[49.0, 55.0], [49.1, 55.1], [49.1, 55.0], [49.0, 55.1], [49.0, 55.0]]]}),
+        );
         assert_eq!(e.field, "geometry.coordinates");
         assert!(e.message.contains("self-intersection"), "{}", e.message);
         let e = err(json!("Polygon"));

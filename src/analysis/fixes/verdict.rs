@@ -146,13 +146,19 @@ pub fn decide(e: &Evidence) -> (Verdict, String) {
     if e.area_appeals < MIN_APPEALS {
         return (
             Verdict::InsufficientData,
-            format!("{} appeals in the area, fewer than {MIN_APPEALS}", e.area_appeals),
+            format!(
+                "{} appeals in the area, fewer than {MIN_APPEALS}",
+                e.area_appeals
+            ),
         );
     }
     if min_p >= ALPHA {
         return (
             Verdict::InsufficientData,
-            format!("no split of {} appeals over these windows could reach p < {ALPHA}", e.area_appeals),
+            format!(
+                "no split of {} appeals over these windows could reach p < {ALPHA}",
+                e.area_appeals
+            ),
         );
     }
     let significant = p < ALPHA;
@@ -166,7 +172,10 @@ pub fn decide(e: &Evidence) -> (Verdict, String) {
     }
     let relative_fell = e.relative.is_some_and(|r| r <= REDUCED_MAX_RELATIVE);
     if fell && relative_fell && e.ratio.is_some_and(|r| r <= STOPPED_MAX_RATIO) {
-        return (Verdict::Stopped, "appeals all but stopped in the area".into());
+        return (
+            Verdict::Stopped,
+            "appeals all but stopped in the area".into(),
+        );
     }
     if fell && relative_fell {
         return (
@@ -207,27 +216,70 @@ mod tests {
     #[test]
     fn each_rule_and_its_edges() {
         assert_eq!(decide(&ev()).0, Verdict::Reduced);
-        let stopped = Evidence { ratio: Some(0.10), relative: Some(0.1), ..ev() };
+        let stopped = Evidence {
+            ratio: Some(0.10),
+            relative: Some(0.1),
+            ..ev()
+        };
         assert_eq!(decide(&stopped).0, Verdict::Stopped);
-        let everywhere = Evidence { ratio: Some(0.05), relative: Some(0.9), ..ev() };
+        let everywhere = Evidence {
+            ratio: Some(0.05),
+            relative: Some(0.9),
+            ..ev()
+        };
         assert_eq!(decide(&everywhere).0, Verdict::NoEffect, "everything fell");
-        let weak = Evidence { relative: Some(0.71), ..ev() };
+        let weak = Evidence {
+            relative: Some(0.71),
+            ..ev()
+        };
         assert_eq!(decide(&weak).0, Verdict::NoEffect);
-        let noisy = Evidence { p: Some(0.05), ..ev() };
+        let noisy = Evidence {
+            p: Some(0.05),
+            ..ev()
+        };
         assert_eq!(decide(&noisy).0, Verdict::NoEffect, "p must be below alpha");
-        let moved = Evidence { ring_p_rose: Some(0.01), absorbed: Some(0.5), ..ev() };
+        let moved = Evidence {
+            ring_p_rose: Some(0.01),
+            absorbed: Some(0.5),
+            ..ev()
+        };
         assert_eq!(decide(&moved).0, Verdict::Displaced);
-        let trend = Evidence { absorbed: Some(0.4), ..moved };
-        assert_eq!(decide(&trend).0, Verdict::Reduced, "a small ring rise is no displacement");
-        let worse = Evidence { rose: true, ratio: Some(2.0), relative: Some(1.3), ..ev() };
+        let trend = Evidence {
+            absorbed: Some(0.4),
+            ..moved
+        };
+        assert_eq!(
+            decide(&trend).0,
+            Verdict::Reduced,
+            "a small ring rise is no displacement"
+        );
+        let worse = Evidence {
+            rose: true,
+            ratio: Some(2.0),
+            relative: Some(1.3),
+            ..ev()
+        };
         assert_eq!(decide(&worse).0, Verdict::Worse);
-        let from_nothing = Evidence { ratio: None, relative: None, ..worse };
+        let from_nothing = Evidence {
+            ratio: None,
+            relative: None,
+            ..worse
+        };
         assert_eq!(decide(&from_nothing).0, Verdict::Worse);
-        let with_ring = Evidence { relative: Some(1.2), ..worse };
+        let with_ring = Evidence {
+            relative: Some(1.2),
+            ..worse
+        };
         assert_eq!(decide(&with_ring).0, Verdict::NoEffect);
-        let few = Evidence { area_appeals: 9, ..ev() };
+        let few = Evidence {
+            area_appeals: 9,
+            ..ev()
+        };
         assert_eq!(decide(&few).0, Verdict::InsufficientData);
-        let powerless = Evidence { min_attainable: Some(0.05), ..ev() };
+        let powerless = Evidence {
+            min_attainable: Some(0.05),
+            ..ev()
+        };
         assert_eq!(decide(&powerless).0, Verdict::InsufficientData);
         let empty = Evidence { p: None, ..ev() };
         assert_eq!(decide(&empty).0, Verdict::InsufficientData);

@@ -267,7 +267,10 @@ mod tests {
         assert!(close(t.p_rose, 0.16308));
         assert!(close(t.p_fell, 0.16807 + 0.36015 + 0.3087 + 0.1323));
         // Observed 0 after: P(0) = .16807; outcomes no likelier: 0, 3, 4, 5.
-        assert!(close(two_sided(0, 5, 0.3), 0.16807 + 0.1323 + 0.02835 + 0.00243));
+        assert!(close(
+            two_sided(0, 5, 0.3),
+            0.16807 + 0.1323 + 0.02835 + 0.00243
+        ));
         // Observed 1 (the mode): everything is no likelier, p = 1.
         assert!(close(two_sided(1, 5, 0.3), 1.0));
         assert!(close(t.min_attainable, 0.00243));

@@ -10,7 +10,10 @@ use std::collections::HashMap;
 const CELL_ROWS: usize = 10_000;
 
 impl SqliteStore {
-    pub(in crate::store) async fn insert_fix(&self, fix: &FixRow) -> Result<(i64, u64), StoreError> {
+    pub(in crate::store) async fn insert_fix(
+        &self,
+        fix: &FixRow,
+    ) -> Result<(i64, u64), StoreError> {
         self.in_write_tx(async |conn| {
             let seq = read_seq(conn).await? + 1;
             let id: i64 = sqlx::query_scalar(
