@@ -96,9 +96,11 @@ impl Engine {
     /// Stores a fix, then adds it to the fixes in memory and moves the data
     /// version on (so ETags and cached fix tiles change with it).
     pub async fn add_fix(&self, row: FixRow) -> Result<Arc<Fix>, StoreError> {
+        // Derived before the write, so a stored fix can always be loaded.
+        let mut fix = Fix::from_row(row.clone()).map_err(StoreError::Corrupt)?;
         let _guard = self.write_lock.lock().await;
         let (id, seq) = self.store.insert_fix(&row).await?;
-        let fix = Fix::from_row(FixRow { id, ..row }).map_err(StoreError::Corrupt)?;
+        fix.id = id;
         // The fix is listed before the version moves: a tile built under the
         // new version must show it.
         let fix = self.fixes.push(fix);

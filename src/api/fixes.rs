@@ -69,8 +69,7 @@ async fn create(
     };
     let fix = st.engine.add_fix(row).await?;
     let location = format!("/api/v1/fixes/{}", fix.id);
-    let body = with_verdicts(&st, vec![fix], |st, fix, v| fix_json(st, fix, v)).await?;
-    let body = body.into_iter().next().unwrap_or(Value::Null);
+    let body = one_json(&st, fix).await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
@@ -86,7 +85,7 @@ async fn list(
     let fixes: Vec<Arc<Fix>> = st.engine.fixes.all().iter().cloned().collect();
     match q.format.as_deref() {
         None | Some("json") => {
-            let items = with_verdicts(&st, fixes, |st, fix, v| fix_json(st, fix, v)).await?;
+            let items = with_verdicts(&st, fixes, fix_json).await?;
             Ok(Json(json!({ "fixes": items })).into_response())
         }
         Some("geojson") => {
@@ -119,8 +118,7 @@ async fn one(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let fix = find(&st, path)?;
-    let body = with_verdicts(&st, vec![fix], |st, fix, v| fix_json(st, fix, v)).await?;
-    Ok(Json(body.into_iter().next().unwrap_or(Value::Null)))
+    Ok(Json(one_json(&st, fix).await?))
 }
 
 async fn effect_of(
@@ -191,6 +189,12 @@ async fn with_verdicts(
             .collect()
     })
     .await?)
+}
+
+/// One fix as the API shows it, with its verdict.
+async fn one_json(st: &AppState, fix: Arc<Fix>) -> Result<Value, ApiError> {
+    let mut one = with_verdicts(st, vec![fix], fix_json).await?;
+    Ok(one.pop().unwrap_or(Value::Null))
 }
 
 /// A fix as the API shows it.

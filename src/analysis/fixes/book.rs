@@ -6,13 +6,16 @@ use crate::index::Data;
 use parking_lot::{Mutex, RwLock};
 use std::sync::Arc;
 
+/// The data's time span as of a data version.
+type SpanAt = (u64, Option<(i64, i64)>);
+
 /// All recorded fixes, by id, plus a cache of the data's time span.
 #[derive(Debug, Default)]
 pub struct FixBook {
     // Readers clone the Arc and let go of the lock at once; a new fix
     // replaces the list (fixes are few and written rarely).
     list: RwLock<Arc<Vec<Arc<Fix>>>>,
-    span: Mutex<Option<(u64, Option<(i64, i64)>)>>,
+    span: Mutex<Option<SpanAt>>,
 }
 
 impl FixBook {

@@ -45,6 +45,7 @@ impl SqliteStore {
 
     pub(in crate::store) async fn fixes(&self) -> Result<Vec<FixRow>, StoreError> {
         let mut cells: HashMap<i64, Vec<u64>> = HashMap::new();
+        // Cells never set the sign bit, so SQL's order is the raw order.
         let rows = sqlx::query("SELECT fix_id, cell FROM fix_cells ORDER BY fix_id, cell")
             .fetch_all(&self.pool)
             .await?;
@@ -63,10 +64,7 @@ impl SqliteStore {
                 let sector: i64 = r.try_get(2)?;
                 let res: i64 = r.try_get(5)?;
                 let corrupt = |what: &str| StoreError::Corrupt(format!("fix {id}: {what}"));
-                let mut cells = cells.remove(&id).unwrap_or_default();
-                // Raw H3 bits sort differently as signed integers (high bit never
-                // set for cells, but keep the in-memory order explicit).
-                cells.sort_unstable();
+                let cells = cells.remove(&id).unwrap_or_default();
                 Ok(FixRow {
                     id,
                     title: r.try_get(1)?,
