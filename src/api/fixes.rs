@@ -9,7 +9,7 @@
 use super::{AppState, error::ApiError, params::ApiQuery};
 use crate::analysis::fixes::area::FieldError;
 use crate::analysis::fixes::effect::{DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, stamp};
-use crate::analysis::fixes::{AREA_RES, Fix, Verdict, effect, input, outline};
+use crate::analysis::fixes::{AREA_RES, Fix, Verdict, effect, input};
 use crate::store::FixRow;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -94,7 +94,7 @@ async fn list(
                 json!({
                     "type": "Feature",
                     "id": fix.id,
-                    "geometry": outline::geojson(&fix.outline),
+                    "geometry": super::geometry::multipolygon(&fix.outline),
                     "properties": props,
                 })
             })
