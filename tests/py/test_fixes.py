@@ -51,6 +51,14 @@ def fixes_server(hexwatch_bin, tmp_path_factory):
                     "lon": c_lon + rnd.uniform(-3e-4, 3e-4),
                     "created_at": iso(t),
                 })
+            # Every other area loses its complaints at the fix: small p-values.
+            a_lat, a_lon = h3.cell_to_latlng(area)
+            for k in range(rnd.randint(10, 40) if case % 2 == 0 else 0):
+                t = done - timedelta(seconds=rnd.randint(1, 60 * DAY))
+                records.append({
+                    "source": "vk", "external_id": f"f{case}-{len(records)}",
+                    "sector": "roads", "lat": a_lat, "lon": a_lon, "created_at": iso(t),
+                })
             fixes.append({"title": f"case {case}", "sector": "roads",
                           "done_at": iso(done), "cells": [area]})
         r = srv.post_json("/api/v1/appeals", records)
