@@ -310,6 +310,7 @@ async fn a_hand_computed_effect() {
     // p = 2 · (C(21,0) + C(21,1)) / 2^21 = 44 / 2 097 152.
     assert!(close(&e["test"]["p"], 44.0 / 2_097_152.0), "{}", e["test"]);
     assert!(close(&e["test"]["expected_after"], 10.5));
+    assert!(close(&e["test"]["p_if_none_after"], 2.0 / 2_097_152.0));
     // Ring steady: 10 and 10, change 0, p = 1; relative = (1/20)/(10/10).
     assert_eq!(
         (e["ring"]["before"].clone(), e["ring"]["after"].clone()),

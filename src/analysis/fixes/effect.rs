@@ -132,7 +132,7 @@ pub fn effect(data: &Data, span: Option<(i64, i64)>, fix: &Fix, window_days: u32
     let evidence = Evidence {
         area_appeals: area.counts.before + area.counts.after,
         p: area.test.map(|t| t.p_two_sided),
-        min_attainable: area.test.map(|t| t.min_attainable),
+        p_if_none_after: area.test.map(|t| t.p_if_none_after),
         ratio: area.ratio(),
         rose,
         relative: if ring_usable {
@@ -182,6 +182,7 @@ impl Effect {
                 "name": TEST_NAME,
                 "p": self.area.test.map(|t| t.p_two_sided),
                 "expected_after": self.area.test.map(|t| t.expected_after),
+                "p_if_none_after": self.area.test.map(|t| t.p_if_none_after),
             },
             "displacement": {
                 "ring_rose": ring_rose,

@@ -5,8 +5,9 @@
 //! In order, the first rule that holds decides:
 //! 1. `insufficient_data`: either window is empty (the fix predates the data,
 //!    or nothing has been recorded since), fewer than [`MIN_APPEALS`] appeals
-//!    in the area in both windows together, or so few that no split of them
-//!    could reach significance (the test has no power);
+//!    in the area in both windows together, or so few for the windows' lengths
+//!    that not even a complete stop (no appeal after) would be significant —
+//!    e.g. a fix made two days before the newest appeal;
 //! 2. `displaced`: the area fell significantly (two-sided p < [`ALPHA`]), the
 //!    ring rose significantly (one-sided p < [`ALPHA`]: the question is
 //!    directional), and the ring's rise per 30 days is at least
@@ -120,8 +121,8 @@ pub struct Evidence {
     pub area_appeals: u64,
     /// Two-sided p of the area's test (`None`: a window is empty).
     pub p: Option<f64>,
-    /// Smallest p any split of the area's appeals could give.
-    pub min_attainable: Option<f64>,
+    /// The area test's p had no appeal come after.
+    pub p_if_none_after: Option<f64>,
     /// Area rate after / before (`None` when before is 0).
     pub ratio: Option<f64>,
     /// True when the area's rate rose.
@@ -137,7 +138,7 @@ pub struct Evidence {
 
 /// The verdict and a one-line reason.
 pub fn decide(e: &Evidence) -> (Verdict, String) {
-    let (Some(p), Some(min_p)) = (e.p, e.min_attainable) else {
+    let (Some(p), Some(p_stop)) = (e.p, e.p_if_none_after) else {
         return (
             Verdict::InsufficientData,
             "no observed days on one side of the fix date".into(),
@@ -152,11 +153,11 @@ pub fn decide(e: &Evidence) -> (Verdict, String) {
             ),
         );
     }
-    if min_p >= ALPHA {
+    if p_stop >= ALPHA {
         return (
             Verdict::InsufficientData,
             format!(
-                "no split of {} appeals over these windows could reach p < {ALPHA}",
+                "over these windows not even a stop of all {} appeals would be significant",
                 e.area_appeals
             ),
         );
@@ -204,7 +205,7 @@ mod tests {
         Evidence {
             area_appeals: 40,
             p: Some(0.001),
-            min_attainable: Some(1e-12),
+            p_if_none_after: Some(1e-12),
             ratio: Some(0.5),
             rose: false,
             relative: Some(0.5),
@@ -277,7 +278,7 @@ mod tests {
         };
         assert_eq!(decide(&few).0, Verdict::InsufficientData);
         let powerless = Evidence {
-            min_attainable: Some(0.05),
+            p_if_none_after: Some(0.05),
             ..ev()
         };
         assert_eq!(decide(&powerless).0, Verdict::InsufficientData);

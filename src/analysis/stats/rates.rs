@@ -29,9 +29,11 @@ pub struct RateTest {
     pub p_rose: f64,
     /// One-sided p-value for "the rate fell": `P(X ≤ after)`.
     pub p_fell: f64,
-    /// The smallest two-sided p-value any split of these `n` appeals could
-    /// give: at or above the significance level, no outcome could be significant.
-    pub min_attainable: f64,
+    /// The two-sided p-value had no appeal come after (`after = 0`): the
+    /// strongest evidence of a fall these `n` appeals and windows could give.
+    /// At or above the significance level, not even a complete stop could
+    /// be told from chance.
+    pub p_if_none_after: f64,
 }
 
 /// Tests `before` appeals over exposure `t_before` against `after` over
@@ -49,7 +51,7 @@ pub fn compare_rates(before: u64, t_before: f64, after: u64, t_after: f64) -> Op
         p_two_sided: two_sided(after, n, p0),
         p_rose: upper_tail(after, n, p0),
         p_fell: lower_tail(after, n, p0),
-        min_attainable: two_sided(0, n, p0).min(two_sided(n, n, p0)),
+        p_if_none_after: two_sided(0, n, p0),
     })
 }
 
@@ -235,8 +237,8 @@ mod tests {
         assert!(close(t.p_fell, 22.0 / 2_097_152.0));
         assert!(close(t.p_two_sided, 44.0 / 2_097_152.0));
         assert!(close(t.p_rose, 1.0 - 1.0 / 2_097_152.0));
-        // The most extreme splits of 21 appeals: 0 or 21 after, 2 / 2^21 each way.
-        assert!(close(t.min_attainable, 2.0 / 2_097_152.0));
+        // Had none come after: P(X = 0) = 1 / 2^21, doubled (P(X = 21) is as likely).
+        assert!(close(t.p_if_none_after, 2.0 / 2_097_152.0));
     }
 
     #[test]
@@ -273,15 +275,22 @@ mod tests {
         ));
         // Observed 1 (the mode): everything is no likelier, p = 1.
         assert!(close(two_sided(1, 5, 0.3), 1.0));
-        assert!(close(t.min_attainable, 0.00243));
+        assert!(close(
+            t.p_if_none_after,
+            0.16807 + 0.1323 + 0.02835 + 0.00243
+        ));
     }
 
     #[test]
     fn tiny_counts_can_never_be_significant() {
-        // Three appeals in equal windows: the most extreme split (3, 0) has
-        // p = 2 · (1/2)^3 = 0.25, so no outcome reaches 0.05.
+        // Three appeals in equal windows: none after would give
+        // p = 2 · (1/2)^3 = 0.25, so not even a stop reaches 0.05.
         let t = compare_rates(2, 90.0, 1, 90.0).unwrap();
-        assert!(close(t.min_attainable, 0.25));
+        assert!(close(t.p_if_none_after, 0.25));
+        // Twenty appeals, but an after window of 2 days against 90: none
+        // after is what chance gives most often (P(0) = (45/46)^20 ≈ 0.64).
+        let t = compare_rates(20, 90.0, 0, 2.0).unwrap();
+        assert!(t.p_if_none_after > 0.5);
         assert!(close(t.p_two_sided, 1.0));
     }
 
