@@ -27,7 +27,6 @@ use geo::ChamberlainDuquetteArea;
 use h3o::geom::{ContainmentMode, TilerBuilder};
 use h3o::{CellIndex, LatLng, Resolution};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// The resolution of fix areas and their rings.
 pub const AREA_RES: Resolution = Resolution::Ten;
@@ -117,7 +116,7 @@ impl AreaDef {
 }
 
 /// Cells whose centre is within `radius_m` of the point, plus the point's cell.
-fn circle(lat: f64, lon: f64, radius_m: f64) -> Result<Vec<u64>, FieldError> {
+pub(super) fn circle(lat: f64, lon: f64, radius_m: f64) -> Result<Vec<u64>, FieldError> {
     if !(-90.0..=90.0).contains(&lat) {
         return Err(FieldError::new("lat", "must be a latitude in [-90, 90]"));
     }
@@ -217,32 +216,6 @@ fn listed(cells: &[String]) -> Result<Vec<u64>, FieldError> {
     Ok(out)
 }
 
-/// The control ring: cells 1 to `k` grid steps from the area, excluding it,
-/// ascending. Only border cells need their disks: a path from inside the
-/// area to any outside cell leaves it through one.
-pub fn ring(cells: &[u64], k: u32) -> Vec<u64> {
-    let inside: HashSet<u64> = cells.iter().copied().collect();
-    let mut out: HashSet<u64> = HashSet::new();
-    for c in cells.iter().filter_map(|&c| CellIndex::try_from(c).ok()) {
-        let border = c
-            .grid_disk::<Vec<CellIndex>>(1)
-            .into_iter()
-            .any(|n| !inside.contains(&u64::from(n)));
-        if !border {
-            continue;
-        }
-        for n in c.grid_disk::<Vec<CellIndex>>(k) {
-            let n = u64::from(n);
-            if !inside.contains(&n) {
-                out.insert(n);
-            }
-        }
-    }
-    let mut out: Vec<u64> = out.into_iter().collect();
-    out.sort_unstable();
-    out
-}
-
 /// The mean of the cells' centres on the sphere, as `[lon, lat]` (a plain
 /// average of longitudes would break across ±180).
 pub fn center_of(cells: &[u64]) -> Option<[f64; 2]> {
@@ -281,13 +254,6 @@ pub fn touches(fix_cells: &[u64], res: Resolution, cell: CellIndex) -> bool {
 mod tests {
     use super::*;
 
-    fn dist_to_area(cells: &[u64], at: LatLng) -> f64 {
-        cells
-            .iter()
-            .map(|&c| LatLng::from(CellIndex::try_from(c).unwrap()).distance_m(at))
-            .fold(f64::INFINITY, f64::min)
-    }
-
     #[test]
     fn circles_take_the_cells_whose_centre_is_inside() {
         let (lat, lon) = (55.826, 49.076);
@@ -317,39 +283,6 @@ mod tests {
         assert_eq!(circle(91.0, lon, 100.0).unwrap_err().field, "lat");
         assert_eq!(circle(lat, -181.0, 100.0).unwrap_err().field, "lon");
         assert_eq!(circle(lat, lon, f64::NAN).unwrap_err().field, "radius_m");
-    }
-
-    #[test]
-    fn the_ring_reaches_the_planted_displacement() {
-        // The planted displaced fix: 250 m around the point; its appeals move
-        // to a 150 m circle 500 m east. Every res-10 cell with its centre in
-        // that circle must be in the ring, none in the area.
-        let (lat, lon) = (55.86, 49.225);
-        let area = circle(lat, lon, 250.0).unwrap();
-        let ring = ring(&area, RING_K);
-        let east = 500.0 / (6_371_008.8 * lat.to_radians().cos()) * 180.0 / std::f64::consts::PI;
-        let moved = circle(lat, lon + east, 150.0).unwrap();
-        for c in &moved {
-            assert!(ring.binary_search(c).is_ok(), "{c:x} not in the ring");
-            assert!(area.binary_search(c).is_err());
-        }
-        // How far the ring reaches beyond the area, in every direction: at
-        // least 450 m, at most ~650 m (K = 4 steps of 1.5–1.73 edges).
-        let origin = LatLng::new(lat, lon).unwrap().to_cell(AREA_RES);
-        let far = origin.grid_disk::<Vec<CellIndex>>(RING_K + 8);
-        let beyond: Vec<f64> = far
-            .iter()
-            .filter(|c| ring.binary_search(&u64::from(**c)).is_err())
-            .filter(|c| area.binary_search(&u64::from(**c)).is_err())
-            .map(|&c| dist_to_area(&area, LatLng::from(c)))
-            .collect();
-        let nearest_outside = beyond.iter().copied().fold(f64::INFINITY, f64::min);
-        assert!(nearest_outside > 450.0, "{nearest_outside}");
-        let reach = ring
-            .iter()
-            .map(|&c| dist_to_area(&area, LatLng::from(CellIndex::try_from(c).unwrap())))
-            .fold(0.0, f64::max);
-        assert!(reach < 650.0, "{reach}");
     }
 
     #[test]

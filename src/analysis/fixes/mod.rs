@@ -1,6 +1,7 @@
 //! Fixes (interventions) and their effect on the appeals around them.
 //!
-//! * [`area`]: a fix's area as H3 cells at [`AREA_RES`] and its control ring;
+//! * [`area`]: a fix's area as H3 cells at [`AREA_RES`];
+//! * [`ring`]: the control ring around it;
 //! * [`polygon`]: GeoJSON polygons checked position by position;
 //! * [`input`]: the `POST /api/v1/fixes` body, validated field by field;
 //! * [`count`]: appeals of the fix's sector in the area and the ring, before
@@ -19,6 +20,7 @@ pub mod effect;
 pub mod input;
 pub mod outline;
 pub mod polygon;
+pub mod ring;
 pub mod verdict;
 
 pub use area::{AREA_RES, AreaDef, RING_K};
@@ -67,7 +69,7 @@ impl Fix {
         let mut cells = row.cells;
         cells.sort_unstable();
         cells.dedup();
-        let ring = area::ring(&cells, RING_K);
+        let ring = ring::ring(&cells, RING_K);
         let outline = outline::dissolve(&cells);
         let center = match &area {
             AreaDef::Circle { lat, lon, .. } => Some([*lon, *lat]),
