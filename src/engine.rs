@@ -2,10 +2,11 @@
 //! database first and reach the index only after their transaction commits;
 //! at start the index is restored from a snapshot plus the rows changed since.
 
+use crate::analysis::fixes::{Fix, FixBook};
 use crate::districts::{DistrictInput, Districts, ParsedDistrict, parse::parse_geometry};
 use crate::domain::{Appeal, Catalogue};
 use crate::index::{Data, Index, snapshot};
-use crate::store::{NewDistrict, Store, StoreError, WriteResult};
+use crate::store::{FixRow, NewDistrict, Store, StoreError, WriteResult};
 use futures_util::TryStreamExt;
 use std::sync::Arc;
 use std::time::Instant;
@@ -21,6 +22,8 @@ pub struct Engine {
     pub catalogue: Catalogue,
     /// Districts with their masks; replaced whole (copy on write) when added.
     districts: parking_lot::RwLock<Arc<Districts>>,
+    /// The recorded fixes.
+    pub fixes: FixBook,
     db_uuid: String,
     // A Tokio mutex because it is held across the database write's `.await`:
     // it orders "commit, then apply" so the index sees writes in commit order.
@@ -64,11 +67,13 @@ impl Engine {
             "index loaded"
         );
         let districts = load_districts(&store).await?;
+        let fixes = load_fixes(&store).await?;
         let engine = Engine {
             store,
             index: Arc::new(Index::new(data)),
             catalogue,
             districts: parking_lot::RwLock::new(Arc::new(districts)),
+            fixes,
             db_uuid,
             write_lock: tokio::sync::Mutex::new(()),
         };
@@ -142,6 +147,22 @@ impl Engine {
         Ok(created)
     }
 
+    /// Stores a fix, then adds it to the fixes in memory and moves the data
+    /// version on (so ETags and cached fix tiles change with it).
+    pub async fn add_fix(&self, row: FixRow) -> Result<Arc<Fix>, StoreError> {
+        // Derived before the write, so a stored fix can always be loaded.
+        let mut fix = Fix::from_row(row.clone()).map_err(StoreError::Corrupt)?;
+        let _guard = self.write_lock.lock().await;
+        let (id, seq) = self.store.insert_fix(&row).await?;
+        fix.id = id;
+        // The fix is listed before the version moves: a tile built under the
+        // new version must show it.
+        let fix = self.fixes.push(fix);
+        let index = self.index.clone();
+        let _ = tokio::task::spawn_blocking(move || index.apply(&[], seq)).await;
+        Ok(fix)
+    }
+
     /// Starts or ends a bulk load (imports): the index skips its R-tree and
     /// merges until the end, then sorts once.
     pub async fn set_bulk(&self, on: bool) {
@@ -204,6 +225,20 @@ async fn load_districts(store: &Store) -> Result<Districts, StoreError> {
         );
     }
     Ok(districts)
+}
+
+/// Reads the stored fixes (their rings are derived here, off the async threads).
+async fn load_fixes(store: &Store) -> Result<FixBook, StoreError> {
+    let rows = store.fixes().await?;
+    let fixes = tokio::task::spawn_blocking(move || {
+        rows.into_iter()
+            .map(Fix::from_row)
+            .collect::<Result<Vec<_>, String>>()
+    })
+    .await
+    .map_err(|e| StoreError::Corrupt(e.to_string()))?
+    .map_err(StoreError::Corrupt)?;
+    Ok(FixBook::new(fixes))
 }
 
 /// Rows applied per step while loading, and how often progress is logged.

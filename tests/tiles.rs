@@ -303,7 +303,7 @@ async fn appeal_and_fix_layers() {
         let body = String::from_utf8_lossy(&a.body);
         assert!(!body.contains("private") && !body.contains("Баумана"));
     }
-    // Below zoom 13 the layer is there but empty; fixes are empty for now.
+    // Below zoom 13 the layer is there but empty; with no fix recorded, so is `fixes`.
     let (x, y) = tile_of(55.75, 37.62, 12);
     let low = decode(
         &get(app.router(), &format!("/tiles/appeals/12/{x}/{y}.mvt"), &[])

@@ -5,5 +5,6 @@
 
 pub mod cell;
 pub mod change;
+pub mod fixes;
 pub mod hotspots;
 pub mod stats;

@@ -59,6 +59,24 @@ impl ApiError {
     }
 }
 
+/// A body that could not be read: 413 past the size limit (with advice on
+/// what to do), else 400.
+pub fn body_rejection(
+    e: axum::extract::rejection::BytesRejection,
+    max: usize,
+    advice: &str,
+) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("the body is larger than {max} bytes; {advice}"),
+        )
+    } else {
+        ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", e.body_text())
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match &e {

@@ -43,7 +43,12 @@ pub fn cell_geometry(cell: CellIndex) -> Value {
     if let Some(cap) = polar_cap(cell) {
         return cap;
     }
-    let mp = geo::MultiPolygon::from(cell);
+    multipolygon(&geo::MultiPolygon::from(cell))
+}
+
+/// A (multi)polygon as GeoJSON: a Polygon when it has one part, else a
+/// MultiPolygon; six decimals.
+pub fn multipolygon(mp: &geo::MultiPolygon<f64>) -> Value {
     let rings: Vec<Vec<Vec<[f64; 2]>>> =
         mp.0.iter()
             .map(|poly| {

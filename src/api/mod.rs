@@ -8,6 +8,7 @@ mod cells;
 mod change;
 mod districts;
 pub mod error;
+mod fixes;
 mod geometry;
 mod health;
 mod hexagons;
@@ -131,6 +132,7 @@ pub fn app(state: AppState) -> Router {
         .merge(change::router())
         .merge(hotspots::router())
         .merge(ui_config::router())
+        .merge(fixes::router())
         .merge(tiles)
         // Without this, an unknown API path would get the page's index.html.
         .route("/api/{*rest}", axum::routing::any(api_not_found))

@@ -1,5 +1,7 @@
-//! `/tiles`: Mapbox Vector Tiles of the `hexagons`, `appeals`, `fixes` and
-//! `hotspots` layers, their TileJSON and the catalogue of sources.
+//! `/tiles`: Mapbox Vector Tiles of the `hexagons`, `appeals`, `fixes`,
+//! `hotspots` and `change` layers, their TileJSON and the catalogue of
+//! sources. Fix tiles carry each fix's verdict, so they follow the data
+//! version like the others.
 //!
 //! Every tile answer carries an ETag derived from the layer, address,
 //! resolution, filters and the data version (bumped by every committed
@@ -331,7 +333,7 @@ fn build(
                 tz: st.cfg.tz,
             },
         )?,
-        Layer::Fixes => points::fixes_tile()?,
+        Layer::Fixes => fixes_tile(st, &data, key.tile)?,
         Layer::Change => {
             let [a, b] = change.ok_or_else(|| ApiError::internal("change tile without periods"))?;
             change::tile(
@@ -391,6 +393,37 @@ fn build_hotspots(
     let bytes = Bytes::from(encoded.bytes);
     st.tiles.cache.insert(key, bytes.clone());
     Ok((bytes, key))
+}
+
+/// The fixes meeting the tile, with their verdicts over the default window.
+fn fixes_tile(
+    st: &AppState,
+    data: &crate::index::Data,
+    tile: TileCoord,
+) -> Result<crate::tiles::Encoded, ApiError> {
+    use crate::analysis::fixes::effect::{DEFAULT_WINDOW_DAYS, stamp};
+    use crate::tiles::fixes::{self, FixFeature};
+    let book = &st.engine.fixes;
+    let all = book.all();
+    let span = book.span(data);
+    let cat = &st.engine.catalogue;
+    let mut shown = Vec::new();
+    for fix in all.iter() {
+        let world = fixes::project(&fix.outline);
+        if fixes::shifts_meeting(tile, &world).is_empty() {
+            continue;
+        }
+        let verdict = crate::analysis::fixes::effect(data, span, fix, DEFAULT_WINDOW_DAYS).verdict;
+        let feature = FixFeature {
+            id: fix.id,
+            title: &fix.title,
+            sector: cat.code_of(fix.sector),
+            done_at: stamp(fix.done_at, st.cfg.tz),
+            verdict: verdict.as_str(),
+        };
+        shown.push((feature, world));
+    }
+    Ok(fixes::tile(tile, &shown)?)
 }
 
 async fn db_uuid(st: &AppState) -> Result<String, ApiError> {

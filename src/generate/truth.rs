@@ -89,23 +89,9 @@ pub enum PlantedKind {
     TinyFix,
 }
 
-/// A fix-effect verdict, as the server names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// Appeals stopped.
-    Stopped,
-    /// Appeals fell markedly.
-    Reduced,
-    /// No significant change.
-    NoEffect,
-    /// Appeals rose.
-    Worse,
-    /// Appeals moved next door.
-    Displaced,
-    /// Too few appeals to say.
-    InsufficientData,
-}
+/// A fix-effect verdict: the server's own, so the truth names them as the
+/// effect endpoint does.
+pub use crate::analysis::fixes::Verdict;
 
 /// A circle on the map.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! All SQL lives here. [`Store`] is the narrow interface the rest of hexwatch
 //! sees: write a batch of appeals in one transaction, read the catalogue, and
 //! stream appeals (all of them, or those changed since a sequence number) to
-//! build the in-memory index.
+//! build the in-memory index, store and list fixes.
 
 mod sqlite;
 
@@ -116,6 +116,28 @@ pub struct StoredDistrict {
     pub created_at: i64,
 }
 
+/// A fix (intervention) as stored: the client's area definition as JSON text
+/// and the H3 cells it was turned into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixRow {
+    /// Database id (ignored when inserting).
+    pub id: i64,
+    /// What was done.
+    pub title: String,
+    /// Sector id.
+    pub sector: u8,
+    /// When it was done, Unix seconds.
+    pub done_at: i64,
+    /// The area definition, JSON text.
+    pub area: String,
+    /// Resolution of `cells`.
+    pub area_res: u8,
+    /// The covering cells, raw H3 bits, ascending.
+    pub cells: Vec<u64>,
+    /// When it was recorded, Unix seconds.
+    pub created_at: i64,
+}
+
 /// The database behind hexwatch.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -145,6 +167,21 @@ impl Store {
     pub async fn write_appeals(&self, appeals: &[Appeal]) -> Result<WriteResult, StoreError> {
         match self {
             Store::Sqlite(s) => s.write_appeals(appeals).await,
+        }
+    }
+
+    /// Stores a fix with its cells in one transaction that bumps the change
+    /// sequence; returns its id and that sequence number.
+    pub async fn insert_fix(&self, fix: &FixRow) -> Result<(i64, u64), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.insert_fix(fix).await,
+        }
+    }
+
+    /// Every stored fix with its cells, by id.
+    pub async fn fixes(&self) -> Result<Vec<FixRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.fixes().await,
         }
     }
 

@@ -1,6 +1,8 @@
 //! The SQLite backend: one file in WAL mode with `synchronous=FULL`, so an
 //! acknowledged (committed) write survives a crash of the process or the machine.
 
+mod fixes;
+
 use super::{IndexRow, Outcome, StoreError, WriteResult};
 use crate::domain::{Appeal, Sector, Status};
 use futures_util::{StreamExt, TryStreamExt, stream::BoxStream};
@@ -116,12 +118,22 @@ impl SqliteStore {
         &self,
         appeals: &[Appeal],
     ) -> Result<WriteResult, StoreError> {
-        // BEGIN IMMEDIATE takes the write lock up front, so the lookup below and the
-        // inserts see the same database and no other writer slips in between.
+        self.in_write_tx(async |conn| write_in_tx(conn, appeals).await)
+            .await
+    }
+
+    /// Runs `f` in one write transaction, committed when it succeeds and
+    /// rolled back when it fails.
+    async fn in_write_tx<T>(
+        &self,
+        f: impl AsyncFnOnce(&mut sqlx::SqliteConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        // BEGIN IMMEDIATE takes the write lock up front, so reads inside the
+        // transaction and its writes see the same database and no other writer
+        // slips in between.
         let mut conn = self.pool.acquire().await?;
         sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-        let result = write_in_tx(&mut conn, appeals).await;
-        match result {
+        match f(&mut conn).await {
             Ok(r) => {
                 sqlx::query("COMMIT").execute(&mut *conn).await?;
                 Ok(r)
@@ -329,15 +341,21 @@ async fn write_in_tx(
             seq: seq_now,
         });
     }
-    sqlx::query("UPDATE meta SET value = ? WHERE key = 'seq'")
-        .bind(seq.to_string())
-        .execute(&mut *conn)
-        .await?;
+    write_seq(conn, seq).await?;
     Ok(WriteResult {
         outcomes,
         changed,
         seq,
     })
+}
+
+/// Sets the change sequence (inside the write transaction that earned it).
+async fn write_seq(conn: &mut sqlx::SqliteConnection, seq: u64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE meta SET value = ? WHERE key = 'seq'")
+        .bind(seq.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Finds the stored state of the given appeals' (source, external_id).

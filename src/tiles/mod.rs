@@ -8,7 +8,7 @@
 //! * [`outline`]: cell outlines projected once and cached, antimeridian and
 //!   polar cells included;
 //! * [`clip`]: clipping rings to the buffered tile and snapping to integers;
-//! * [`hexagons`], [`points`]: the `hexagons`, `appeals` and `fixes` layers;
+//! * [`hexagons`], [`points`], [`fixes`]: the `hexagons`, `appeals` and `fixes` layers;
 //! * [`hotspots`]: the `hotspots` layer, drawn from a finished analysis;
 //! * [`cache`]: encoded tiles by layer, address, filters and data version;
 //! * [`tilejson`]: TileJSON 3.0.0 documents and the source catalogue.
@@ -20,6 +20,7 @@ pub mod cache;
 pub mod change;
 pub mod clip;
 pub mod coord;
+pub mod fixes;
 pub mod hexagons;
 pub mod hotspots;
 pub mod outline;

@@ -1,5 +1,5 @@
-//! The point layers: `appeals` (one point per appeal, from zoom
-//! [`APPEALS_MIN_ZOOM`]) and `fixes` (empty until fixes are recorded).
+//! The point layer `appeals`: one point per appeal, from zoom
+//! [`APPEALS_MIN_ZOOM`].
 //!
 //! An appeal point carries only `sector`, `status` and `created_at` (RFC 3339
 //! in the region's zone): never its text, address, source or ids, which are
@@ -95,14 +95,6 @@ pub fn appeal_tile(data: &Data, cat: &Catalogue, q: &AppealQuery) -> Result<Enco
     Ok(Encoded {
         bytes: layer.encode(),
         features: rows.len(),
-    })
-}
-
-/// The (empty, for now) `fixes` layer.
-pub fn fixes_tile() -> Result<Encoded, TileError> {
-    Ok(Encoded {
-        bytes: MvtLayerBuilder::new(Layer::Fixes.name())?.encode(),
-        features: 0,
     })
 }
 

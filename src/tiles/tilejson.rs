@@ -123,15 +123,29 @@ pub fn source(layer: Layer, cat: &Catalogue, max_res: u8) -> Source {
                 fields,
             }
         }
-        Layer::Fixes => Source {
-            id: "fixes",
-            name: "Fixes",
-            description: "Interventions (repairs, new lamps, changed routes); empty until \
-                 fixes are recorded",
-            minzoom: 0,
-            maxzoom: 18,
-            fields,
-        },
+        Layer::Fixes => {
+            field("id", "Number: the fix id (also the feature id)");
+            field("title", "String: what was done");
+            field("sector", "String: sector code");
+            field(
+                "done_at",
+                "String: when it was done (RFC 3339, the region's zone)",
+            );
+            field(
+                "verdict",
+                "String: stopped, reduced, no_effect, worse, displaced or insufficient_data \
+                 (90 days each side)",
+            );
+            Source {
+                id: "fixes",
+                name: "Fixes",
+                description: "Interventions (repairs, new lamps, changed routes): the outline \
+                     of each fix's area (its H3 cells) with its verdict",
+                minzoom: 0,
+                maxzoom: 18,
+                fields,
+            }
+        }
     }
 }
 

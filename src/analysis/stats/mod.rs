@@ -7,3 +7,4 @@ pub mod gistar;
 pub mod mann_kendall;
 pub mod normal;
 pub mod quantile;
+pub mod rates;
