@@ -198,3 +198,82 @@ async fn change_compares_two_periods_per_cell() {
         assert_eq!(error_of(&v)["field"], field, "{q}");
     }
 }
+
+#[tokio::test]
+async fn district_summary_and_cells_show_hotspots_and_fixes() {
+    let app = TestApp::new().await;
+    let (lat, lon) = HERE;
+    let square = |d: f64| {
+        json!([[
+            [lon - d, lat - d],
+            [lon + d, lat - d],
+            [lon + d, lat + d],
+            [lon - d, lat + d],
+            [lon - d, lat - d]
+        ]])
+    };
+    let (s, v) = app
+        .post_json(
+            "/api/v1/districts",
+            &json!({"type": "FeatureCollection", "features": [
+                {"type": "Feature", "properties": {"name": "Centre"},
+                 "geometry": {"type": "Polygon", "coordinates": square(0.02)}}
+            ]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["created"][0]["id"].as_i64().unwrap();
+    // 30 appeals in one spot over a year, one at each of 49 grid points around it.
+    let mut batch = Vec::new();
+    for i in 0..30u32 {
+        let t = format!("2025-{:02}-{:02}T10:00:00+03:00", 1 + i % 12, 1 + i % 27);
+        batch.push(record(100 + i, HERE, "roads", &t, None));
+    }
+    for gx in 0..7 {
+        for gy in 0..7 {
+            let at = (
+                lat - 0.015 + 0.005 * f64::from(gy),
+                lon - 0.015 + 0.005 * f64::from(gx),
+            );
+            batch.push(record(
+                200 + gx * 7 + gy,
+                at,
+                "roads",
+                "2025-06-15T10:00:00+03:00",
+                None,
+            ));
+        }
+    }
+    let (s, v) = app.post_json("/api/v1/appeals", &json!(batch)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, fix) = app
+        .post_json(
+            "/api/v1/fixes",
+            &json!({"title": "Road relaid", "sector": "roads", "done_at": "2025-07-01",
+                    "lat": lat, "lon": lon, "radius_m": 100}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{fix}");
+
+    let (s, sum) = app
+        .get(&format!(
+            "/api/v1/districts/{id}/summary?from=2025-01-01&to=2026-01-01"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{sum}");
+    assert_eq!(sum["count"], 79);
+    let top = &sum["hotspots"][0];
+    assert_eq!(top["h3"], cell9(HERE), "{sum}");
+    // 30 in the spot plus the grid point at its centre.
+    assert_eq!(top["count"], 31);
+    assert!(top["z"].as_f64().unwrap() > 3.0 && top["p_fdr"].as_f64().unwrap() < 0.05);
+    assert_eq!(sum["fixes"].as_array().map(Vec::len), Some(1));
+    assert_eq!(sum["fixes"][0]["title"], "Road relaid");
+    assert!(sum["fixes"][0]["verdict"].is_string());
+
+    let (_, cellv) = app.get(&format!("/api/v1/cells/{}", cell9(HERE))).await;
+    assert_eq!(cellv["fixes"][0]["id"], fix["id"], "{cellv}");
+    let far = cell9((lat + 0.015, lon + 0.015));
+    let (_, farv) = app.get(&format!("/api/v1/cells/{far}")).await;
+    assert_eq!(farv["fixes"], json!([]));
+}

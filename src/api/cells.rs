@@ -75,6 +75,8 @@ async fn cell(
     };
     let engine = st.engine.clone();
     let d = tokio::task::spawn_blocking(move || describe(&engine.index.read(), &query)).await??;
+    let touching = st.engine.fixes.touching(cell);
+    let fixes = super::fixes::with_verdicts(&st, touching, super::fixes::fix_json).await?;
     let cat = &st.engine.catalogue;
     let sectors = |v: &[(u8, u32)]| -> Map<String, Value> {
         v.iter()
@@ -110,6 +112,6 @@ async fn cell(
             "repeats": d.repeats,
             "share": d.repeat_share(),
         },
-        "fixes": [],
+        "fixes": fixes,
     })))
 }

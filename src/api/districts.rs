@@ -8,9 +8,12 @@
 
 use super::params::{ApiQuery, parse_instant};
 use super::{AppState, error::ApiError};
+use crate::aggregate::Period;
 use crate::aggregate::periods::{local_date, midnight};
+use crate::analysis::hotspots::HotspotQuery;
 use crate::districts::summary::summarize;
 use crate::districts::{District, ParseError, parse_collection};
+use crate::index::Filter;
 use crate::ingest::RecordError;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -213,6 +216,16 @@ async fn summary(
         Ok((from, to, summarize(&data, &mask, from, to)))
     })
     .await??;
+    let hotspots = top_hotspots(&st, &d, from, to).await?;
+    let inside: Vec<_> = st
+        .engine
+        .fixes
+        .all()
+        .iter()
+        .filter(|f| d.mask.contains(f.center[1], f.center[0]))
+        .cloned()
+        .collect();
+    let fixes = super::fixes::with_verdicts(&st, inside, super::fixes::fix_json).await?;
     let cat = &st.engine.catalogue;
     let by_sector: Vec<Value> = s
         .by_sector
@@ -240,11 +253,57 @@ async fn summary(
             "median": s.median_hours.map(round3),
             "p90": s.p90_hours.map(round3),
         },
-        // Filled by the lead once the hotspot branch is merged (top 5 in the district).
-        "hotspots": [],
-        // Filled by the lead once the fixes branch is merged (fixes in the district with verdicts).
-        "fixes": [],
+        "hotspots": hotspots,
+        "fixes": fixes,
     })))
+}
+
+/// Hotspots shown in a summary, and how they are found: the district's
+/// significant hot cells (Gi*, FDR-adjusted p below α) at a street-block
+/// resolution over monthly periods, busiest first. Gi* scores a cell by its
+/// neighbourhood, so an empty cell beside a hot one can be "hot" too; a
+/// summary names places to act on, so it lists cells with appeals, by count.
+const SUMMARY_HOTSPOTS: usize = 5;
+const SUMMARY_HOTSPOT_RES: u8 = 9;
+const SUMMARY_ALPHA: f64 = 0.05;
+
+/// The district's top hotspots over `[from, to)`.
+async fn top_hotspots(
+    st: &AppState,
+    d: &District,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Value>, ApiError> {
+    let q = HotspotQuery {
+        filter: Filter {
+            from: Some(from),
+            to: Some(to),
+            district: Some(d.mask.clone()),
+            ..Filter::default()
+        },
+        res: SUMMARY_HOTSPOT_RES.min(st.cfg.max_res),
+        k: 1,
+        period: Period::Month,
+        tz: st.cfg.tz,
+        alpha: SUMMARY_ALPHA,
+        max_cells: st.cfg.max_cells,
+    };
+    let st = st.clone();
+    tokio::task::spawn_blocking(move || {
+        let (h, _) = super::hotspots::analyse(&st, &q)?;
+        let mut hot: Vec<_> = h
+            .cells
+            .iter()
+            .filter(|c| c.count > 0 && c.z > 0.0 && c.p_fdr < SUMMARY_ALPHA)
+            .collect();
+        hot.sort_by(|a, b| b.count.cmp(&a.count).then(b.z.total_cmp(&a.z)));
+        Ok(hot
+            .into_iter()
+            .take(SUMMARY_HOTSPOTS)
+            .map(super::hotspots::properties)
+            .collect())
+    })
+    .await?
 }
 
 /// The summary period: see the module doc for the defaults.

@@ -167,7 +167,7 @@ fn find(st: &AppState, path: Result<Path<String>, PathRejection>) -> Result<Arc<
 
 /// Maps each fix with its verdict over the default window, computed on the
 /// blocking pool under one read of the index.
-async fn with_verdicts(
+pub(super) async fn with_verdicts(
     st: &AppState,
     fixes: Vec<Arc<Fix>>,
     f: impl Fn(&AppState, &Fix, Verdict) -> Value + Send + 'static,
@@ -198,7 +198,7 @@ async fn one_json(st: &AppState, fix: Arc<Fix>) -> Result<Value, ApiError> {
 }
 
 /// A fix as the API shows it.
-fn fix_json(st: &AppState, fix: &Fix, verdict: Verdict) -> Value {
+pub(super) fn fix_json(st: &AppState, fix: &Fix, verdict: Verdict) -> Value {
     let cells: Vec<String> = fix.cells.iter().map(|c| format!("{c:x}")).collect();
     json!({
         "id": fix.id,

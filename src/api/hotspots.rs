@@ -193,7 +193,7 @@ async fn hotspots(
 }
 
 /// One cell's figures as the JSON list and GeoJSON properties carry them.
-fn properties(c: &CellHotspot) -> Value {
+pub(super) fn properties(c: &CellHotspot) -> Value {
     let h3 = cell(c.cell).map(|ci| ci.to_string()).unwrap_or_default();
     json!({
         "h3": h3,
