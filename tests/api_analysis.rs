@@ -271,6 +271,25 @@ async fn district_summary_and_cells_show_hotspots_and_fixes() {
     assert_eq!(sum["fixes"][0]["title"], "Road relaid");
     assert!(sum["fixes"][0]["verdict"].is_string());
 
+    // The district trend: roads in the whole district, 90 days either side of
+    // July 1 (from Apr 2): spot appeals on Apr 4, May 5, Jun 6, Apr 16,
+    // May 17, Jun 18, May 2, Jun 3 (not Apr 1) plus the 49 grid appeals of
+    // Jun 15 before; Jul 7, Aug 8, Sep 9, Jul 19, Aug 20, Sep 21 after.
+    let (s, eff) = app
+        .get(&format!("/api/v1/fixes/{}/effect", fix["id"]))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{eff}");
+    let d = &eff["district"];
+    assert_eq!(
+        (d["id"].as_i64(), d["name"].as_str()),
+        (Some(id), Some("Centre")),
+        "{eff}"
+    );
+    assert_eq!(
+        (d["before"].as_u64(), d["after"].as_u64()),
+        (Some(57), Some(6))
+    );
+
     let (_, cellv) = app.get(&format!("/api/v1/cells/{}", cell9(HERE))).await;
     assert_eq!(cellv["fixes"][0]["id"], fix["id"], "{cellv}");
     let far = cell9((lat + 0.015, lon + 0.015));

@@ -8,6 +8,7 @@
 
 use super::{AppState, error::ApiError, params::ApiQuery};
 use crate::analysis::fixes::area::FieldError;
+use crate::analysis::fixes::district::district_side;
 use crate::analysis::fixes::effect::{DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, stamp};
 use crate::analysis::fixes::{AREA_RES, Fix, Verdict, effect, input};
 use crate::store::FixRow;
@@ -141,12 +142,36 @@ async fn effect_of(
                 )
             })?,
     };
+    // The lowest-id district holding the fix's centre (the border rule's owner).
+    let district = st
+        .engine
+        .districts()
+        .all()
+        .iter()
+        .find(|d| d.mask.contains(fix.center[1], fix.center[0]))
+        .cloned();
     let body = tokio::task::spawn_blocking(move || {
         let data = st.engine.index.read();
         let span = st.engine.fixes.span(&data);
         let e = effect(&data, span, &fix, window);
+        let trend = district.as_ref().map(|d| {
+            (
+                d,
+                district_side(&data, d.mask.clone(), fix.sector, &e.windows),
+            )
+        });
         drop(data);
-        e.to_json(st.cfg.tz)
+        let mut v = e.to_json(st.cfg.tz);
+        if let Some((d, side)) = trend {
+            let mut j = side.json();
+            if let Some(o) = j.as_object_mut() {
+                o.remove("cells");
+            }
+            j["id"] = json!(d.id);
+            j["name"] = json!(d.name);
+            v["district"] = j;
+        }
+        v
     })
     .await?;
     Ok(Json(body))

@@ -62,7 +62,8 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, w: &Windows, t: i64) {
+    /// Counts one appeal made at `t` in the window it falls in.
+    pub fn add(&mut self, w: &Windows, t: i64) {
         if t >= w.before_from && t < w.done_at {
             self.before += 1;
         } else if t >= w.done_at && t < w.after_to {

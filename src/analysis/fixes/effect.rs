@@ -42,7 +42,8 @@ pub struct Side {
 }
 
 impl Side {
-    fn new(cells: usize, counts: Counts, w: &Windows) -> Side {
+    /// Counts and rates of `cells` cells over the windows `w`.
+    pub fn new(cells: usize, counts: Counts, w: &Windows) -> Side {
         let per = |n: u64, days: f64| (days > 0.0).then(|| n as f64 / days * RATE_DAYS);
         Side {
             cells,
@@ -61,7 +62,8 @@ impl Side {
         }
     }
 
-    fn json(&self) -> Value {
+    /// The side as the API shows it.
+    pub fn json(&self) -> Value {
         json!({
             "cells": self.cells,
             "before": self.counts.before,
@@ -174,8 +176,7 @@ impl Effect {
             },
             "area": self.area.json(),
             "ring": ring,
-            // TODO(districts): the district trend as a second control, once
-            // `src/districts/` lands: the same Side over the district's cells.
+            // Filled by the caller when the fix lies in a district (see `district`).
             "district": null,
             "relative_to_ring": self.relative_to_ring,
             "test": {

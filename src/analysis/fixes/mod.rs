@@ -16,6 +16,7 @@
 pub mod area;
 pub mod book;
 pub mod count;
+pub mod district;
 pub mod effect;
 pub mod input;
 pub mod outline;
