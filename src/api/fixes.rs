@@ -10,8 +10,7 @@ use super::{AppState, error::ApiError, params::ApiQuery};
 use crate::analysis::fixes::area::FieldError;
 use crate::analysis::fixes::district::district_side;
 use crate::analysis::fixes::effect::{DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, stamp};
-use crate::analysis::fixes::{AREA_RES, Fix, Verdict, effect, input};
-use crate::store::FixRow;
+use crate::analysis::fixes::{Fix, Verdict, effect, input};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -58,16 +57,7 @@ async fn create(
         tokio::task::spawn_blocking(move || input::parse(&body, &engine.catalogue, tz, now))
             .await?
             .map_err(field_error)?;
-    let row = FixRow {
-        id: 0,
-        title: input.title,
-        sector: input.sector,
-        done_at: input.done_at,
-        area: serde_json::to_string(&input.area).map_err(ApiError::internal)?,
-        area_res: AREA_RES as u8,
-        cells: input.cells,
-        created_at: now,
-    };
+    let row = input.into_row(now).map_err(ApiError::internal)?;
     let fix = st.engine.add_fix(row).await?;
     let location = format!("/api/v1/fixes/{}", fix.id);
     let body = one_json(&st, fix).await?;

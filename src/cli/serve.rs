@@ -3,7 +3,7 @@
 use crate::api::{ApiConfig, AppState, TileConfig};
 use crate::config::ServeArgs;
 use crate::engine::Engine;
-use crate::generate::{GenerateOptions, Scenario};
+use crate::generate::{GenerateOptions, PlantedKind, Scenario, Truth};
 use crate::ingest::{Position, validate};
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +14,8 @@ const SNAPSHOT_EVERY: Duration = Duration::from_secs(300);
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let engine = Arc::new(Engine::open(&args.db.db).await?);
     if args.demo && engine.index.is_empty() {
-        seed_demo(&engine, args.demo_appeals).await?;
+        let truth = seed_demo(&engine, args.demo_appeals).await?;
+        seed_demo_fixes(&engine, &truth, args.region.timezone).await?;
     }
     if args.demo && engine.districts().all().is_empty() {
         seed_demo_districts(&engine).await?;
@@ -104,7 +105,7 @@ async fn shutdown_signal() {
 }
 
 /// Seeds the demo city through the same validation and write path as any import.
-async fn seed_demo(engine: &Arc<Engine>, n: usize) -> anyhow::Result<()> {
+async fn seed_demo(engine: &Arc<Engine>, n: usize) -> anyhow::Result<Truth> {
     tracing::info!(appeals = n, "seeding the demo data set (Kazan)");
     let opts = GenerateOptions {
         appeals: n,
@@ -118,7 +119,7 @@ async fn seed_demo(engine: &Arc<Engine>, n: usize) -> anyhow::Result<()> {
     let producer = tokio::task::spawn_blocking(move || {
         let mut chunk = Vec::with_capacity(20_000);
         let mut index = 0;
-        crate::generate::generate(&opts, |r| {
+        let truth = crate::generate::generate(&opts, |r| {
             let fields = crate::generate::record_fields(r);
             let pos = Position { index, line: None };
             index += 1;
@@ -134,7 +135,7 @@ async fn seed_demo(engine: &Arc<Engine>, n: usize) -> anyhow::Result<()> {
         if !chunk.is_empty() {
             tx.blocking_send(chunk)?;
         }
-        anyhow::Ok(())
+        anyhow::Ok(truth)
     });
     let mut written = 0;
     while let Some(chunk) = rx.recv().await {
@@ -142,9 +143,50 @@ async fn seed_demo(engine: &Arc<Engine>, n: usize) -> anyhow::Result<()> {
         written += chunk.len();
         tracing::info!(written, total = n, "demo data");
     }
-    producer.await??;
+    let truth = producer.await??;
     engine.save_snapshot().await;
+    Ok(truth)
+}
+
+/// Records the demo's planted fixes (a repaved road, a new bin site…) through
+/// the same parsing as `POST /api/v1/fixes`, so the map's fix panel and layer
+/// show their verdicts from the start.
+async fn seed_demo_fixes(engine: &Engine, truth: &Truth, tz: chrono_tz::Tz) -> anyhow::Result<()> {
+    let now = chrono::Utc::now().timestamp();
+    for p in &truth.planted {
+        let (Some(done_at), Some(title)) = (p.done_at, demo_fix_title(p.kind)) else {
+            continue;
+        };
+        let body = serde_json::json!({
+            "title": format!("{title} ({})", p.category),
+            "sector": p.sector,
+            "done_at": done_at.to_rfc3339(),
+            "lat": p.area.lat,
+            "lon": p.area.lon,
+            "radius_m": p.area.radius_m,
+        });
+        let input = crate::analysis::fixes::input::parse(
+            body.to_string().as_bytes(),
+            &engine.catalogue,
+            tz,
+            now,
+        )
+        .map_err(|e| anyhow::anyhow!("demo fix {} is invalid: {} {}", p.id, e.field, e.message))?;
+        engine.add_fix(input.into_row(now)?).await?;
+    }
+    tracing::info!(fixes = engine.fixes.all().len(), "demo fixes added");
     Ok(())
+}
+
+/// What a planted fix stands for, in the region's language.
+fn demo_fix_title(kind: PlantedKind) -> Option<&'static str> {
+    match kind {
+        PlantedKind::WorkingFix => Some("Капитальный ремонт"),
+        PlantedKind::UselessFix => Some("Косметический ремонт"),
+        PlantedKind::DisplacedFix => Some("Перенос площадки"),
+        PlantedKind::TinyFix => Some("Точечный ремонт"),
+        PlantedKind::RecurringHotspot | PlantedKind::EmergingHotspot => None,
+    }
 }
 
 /// Adds Kazan's districts through the same parse and write path as

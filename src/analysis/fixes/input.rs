@@ -35,6 +35,22 @@ pub struct FixInput {
     pub cells: Vec<u64>,
 }
 
+impl FixInput {
+    /// The row to store, recorded at `now` (Unix seconds).
+    pub fn into_row(self, now: i64) -> Result<crate::store::FixRow, serde_json::Error> {
+        Ok(crate::store::FixRow {
+            id: 0,
+            title: self.title,
+            sector: self.sector,
+            done_at: self.done_at,
+            area: serde_json::to_string(&self.area)?,
+            area_res: super::AREA_RES as u8,
+            cells: self.cells,
+            created_at: now,
+        })
+    }
+}
+
 /// Parses and validates a request body (`now`: Unix seconds, for the
 /// "not in the future" check).
 pub fn parse(body: &[u8], cat: &Catalogue, tz: Tz, now: i64) -> Result<FixInput, FieldError> {
