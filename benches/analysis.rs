@@ -1,13 +1,21 @@
-//! Criterion benchmarks of the analyses: hotspots over a city (Kazan, the
-//! generated city scenario) at res 9 with 24 monthly periods, the issue's
-//! target being ≤ 100 ms at 1 M appeals; and the parts of it (the count
-//! scan alone).
+//! Criterion benchmarks of the analyses over a city (Kazan, the generated
+//! city scenario, every appeal in one city: the densest case): hotspots at
+//! res 9 with 24 monthly periods (target ≤ 100 ms at 1 M appeals) and the
+//! count scan alone; a fix's effect (target ≤ 10 ms at 10 M); a district
+//! summary, its counts and its hotspot analysis (target ≤ 50 ms at 10 M);
+//! one cell's details and a two-period change map.
 //!
 //! `HEXWATCH_BENCH_APPEALS` sets the data size (default 1 000 000).
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use hexwatch::aggregate::{Period, cell_series};
+use hexwatch::analysis::cell::{CellQuery, describe};
+use hexwatch::analysis::change::change;
+use hexwatch::analysis::fixes;
 use hexwatch::analysis::hotspots::{HotspotQuery, compute, periods_for};
+use hexwatch::districts::demo::kazan_geojson;
+use hexwatch::districts::summary::summarize;
+use hexwatch::districts::{Districts, parse_collection};
 use hexwatch::generate::Scenario;
 use hexwatch::index::{Data, Filter};
 use std::hint::black_box;
@@ -64,6 +72,95 @@ fn benches(c: &mut Criterion) {
             })
         });
     }
+    g.finish();
+    others(c, &data, tz, t);
+}
+
+/// Fix effect, district summary, cell details and change over the same data.
+fn others(c: &mut Criterion, data: &Data, tz: chrono_tz::Tz, t: impl Fn(&str) -> i64) {
+    let mut g = c.benchmark_group("analysis_city");
+    g.sample_size(20);
+    // A 250 m fix in the centre of Kazan (dense: the worst case for counting).
+    let body = br#"{"title":"bench","sector":"roads","done_at":"2025-10-01",
+        "lat":55.7903,"lon":49.1347,"radius_m":250}"#;
+    let cat = common::catalogue();
+    let input = fixes::input::parse(body, &cat, tz, t("2026-11-01T00:00:00+03:00")).expect("fix");
+    let fix = fixes::Fix::from_row(input.into_row(0).expect("row")).expect("fix");
+    let span = data.time_span();
+    g.bench_function("fix_effect_90d", |b| {
+        b.iter(|| black_box(fixes::effect(data, span, &fix, 90).verdict))
+    });
+    g.bench_function("time_span", |b| b.iter(|| black_box(data.time_span())));
+
+    let districts =
+        Districts::from_parsed(parse_collection(kazan_geojson().as_bytes()).expect("demo"));
+    let (from, to) = (
+        t("2026-08-01T00:00:00+03:00"),
+        t("2026-11-01T00:00:00+03:00"),
+    );
+    for d in districts.all() {
+        if ![2, 7].contains(&d.id) {
+            continue;
+        }
+        let name = format!("{}_{}", d.id, d.code.as_deref().unwrap_or(""));
+        g.bench_with_input(
+            BenchmarkId::new("district_summary_counts", &name),
+            &d.mask,
+            |b, m| b.iter(|| black_box(summarize(data, m, from, to).count)),
+        );
+        let q = HotspotQuery {
+            filter: Filter {
+                from: Some(from),
+                to: Some(to),
+                district: Some(d.mask.clone()),
+                ..Filter::default()
+            },
+            res: 9,
+            k: 1,
+            period: Period::Month,
+            tz,
+            alpha: 0.05,
+            max_cells: 1_000_000,
+        };
+        g.bench_with_input(
+            BenchmarkId::new("district_summary_hotspots", &name),
+            &q,
+            |b, q| b.iter(|| black_box(compute(data, q).expect("hotspots").cells.len())),
+        );
+    }
+
+    let centre = h3o::LatLng::new(55.7903, 49.1347)
+        .expect("ll")
+        .to_cell(h3o::Resolution::Nine);
+    let q = CellQuery {
+        cell: centre,
+        filter: Filter::default(),
+        period: Period::Month,
+        tz,
+        repeat_days: 30,
+    };
+    g.bench_function("cell_detail_res9", |b| {
+        b.iter(|| black_box(describe(data, &q).expect("cell").count))
+    });
+    let (a, bb) = (
+        (
+            t("2025-07-01T00:00:00+03:00"),
+            t("2025-10-01T00:00:00+03:00"),
+        ),
+        (
+            t("2026-07-01T00:00:00+03:00"),
+            t("2026-10-01T00:00:00+03:00"),
+        ),
+    );
+    g.bench_function("change_res8_quarter", |b| {
+        b.iter(|| {
+            black_box(
+                change(data, &Filter::default(), 8, a, bb, usize::MAX)
+                    .expect("change")
+                    .len(),
+            )
+        })
+    });
     g.finish();
 }
 
