@@ -1,6 +1,7 @@
 //! `GET /api/v1/change`: per-cell counts in two periods, their difference and
 //! ratio, as JSON rows or a GeoJSON FeatureCollection for a change map.
 
+use super::params::wants_geojson;
 use super::{
     AppState,
     error::ApiError,
@@ -100,16 +101,7 @@ async fn change_handler(
     let res = q.filter.res(DEFAULT_RES, st.limits())?;
     let [a, b] = q.bounds.spans(&q.filter, st.cfg.tz)?;
     let filter = st.filter(&q.filter)?;
-    let geojson = match q.filter.format.as_deref() {
-        None | Some("json") => false,
-        Some("geojson") => true,
-        Some(other) => {
-            return Err(ApiError::bad_param(
-                "format",
-                format!("{other:?} is not json or geojson"),
-            ));
-        }
-    };
+    let geojson = wants_geojson(q.filter.format.as_deref())?;
     let cap = st.cfg.max_cells;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let rows = change(&st.engine.index.read(), &filter, res, a, b, cap)?;

@@ -6,6 +6,7 @@
 //! the 90 days before it; with only `from`, up to the end of the data. The
 //! previous period is the one of the same length just before `from`.
 
+use super::params::wants_geojson;
 use super::params::{ApiQuery, parse_instant};
 use super::{AppState, error::ApiError};
 use crate::aggregate::Period;
@@ -116,32 +117,25 @@ async fn list(
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Response, ApiError> {
     let districts = st.engine.districts();
-    match q.format.as_deref() {
-        None | Some("json") => {
-            let list: Vec<Value> = districts
-                .all()
-                .iter()
-                .map(|d| {
-                    json!({
-                        "id": d.id, "name": d.name, "code": d.code,
-                        "bbox": d.bbox, "area_km2": round3(d.area_km2),
-                    })
+    if !wants_geojson(q.format.as_deref())? {
+        let list: Vec<Value> = districts
+            .all()
+            .iter()
+            .map(|d| {
+                json!({
+                    "id": d.id, "name": d.name, "code": d.code,
+                    "bbox": d.bbox, "area_km2": round3(d.area_km2),
                 })
-                .collect();
-            Ok(Json(json!({ "districts": list })).into_response())
-        }
-        Some("geojson") => {
-            let features: Vec<String> = districts.all().iter().map(|d| feature(d)).collect();
-            let body = format!(
-                "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
-                features.join(",")
-            );
-            Ok(geojson(body))
-        }
-        Some(other) => Err(ApiError::bad_param(
-            "format",
-            format!("{other:?} is not json or geojson"),
-        )),
+            })
+            .collect();
+        Ok(Json(json!({ "districts": list })).into_response())
+    } else {
+        let features: Vec<String> = districts.all().iter().map(|d| feature(d)).collect();
+        let body = format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
+            features.join(",")
+        );
+        Ok(geojson(body))
     }
 }
 

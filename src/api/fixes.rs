@@ -6,6 +6,7 @@
 //! naming the field (`sector`, `done_at`, `radius_m`, `geometry.coordinates[0]`,
 //! `cells[2]`, `area` when none or two kinds of area are given).
 
+use super::params::wants_geojson;
 use super::{AppState, error::ApiError, params::ApiQuery};
 use crate::analysis::fixes::area::FieldError;
 use crate::analysis::fixes::district::district_side;
@@ -74,33 +75,26 @@ async fn list(
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Response, ApiError> {
     let fixes: Vec<Arc<Fix>> = st.engine.fixes.all().iter().cloned().collect();
-    match q.format.as_deref() {
-        None | Some("json") => {
-            let items = with_verdicts(&st, fixes, fix_json).await?;
-            Ok(Json(json!({ "fixes": items })).into_response())
-        }
-        Some("geojson") => {
-            let features = with_verdicts(&st, fixes, |st, fix, v| {
-                let props = fix_json(st, fix, v);
-                json!({
-                    "type": "Feature",
-                    "id": fix.id,
-                    "geometry": super::geometry::multipolygon(&fix.outline),
-                    "properties": props,
-                })
+    if !wants_geojson(q.format.as_deref())? {
+        let items = with_verdicts(&st, fixes, fix_json).await?;
+        Ok(Json(json!({ "fixes": items })).into_response())
+    } else {
+        let features = with_verdicts(&st, fixes, |st, fix, v| {
+            let props = fix_json(st, fix, v);
+            json!({
+                "type": "Feature",
+                "id": fix.id,
+                "geometry": super::geometry::multipolygon(&fix.outline),
+                "properties": props,
             })
-            .await?;
-            let body = json!({ "type": "FeatureCollection", "features": features });
-            Ok((
-                [(header::CONTENT_TYPE, "application/geo+json")],
-                body.to_string(),
-            )
-                .into_response())
-        }
-        Some(other) => Err(ApiError::bad_param(
-            "format",
-            format!("{other:?} is not json or geojson"),
-        )),
+        })
+        .await?;
+        let body = json!({ "type": "FeatureCollection", "features": features });
+        Ok((
+            [(header::CONTENT_TYPE, "application/geo+json")],
+            body.to_string(),
+        )
+            .into_response())
     }
 }
 

@@ -8,6 +8,7 @@
 //! results are cached per query and data version, shared with the
 //! `hotspots` tile layer.
 
+use super::params::wants_geojson;
 use super::params::{ApiQuery, FilterParams};
 use super::{AppState, error::ApiError, jsonw::JsonWriter};
 use crate::analysis::hotspots::{
@@ -149,16 +150,7 @@ async fn hotspots(
 ) -> Result<Response, ApiError> {
     let q = p.query(&st, DEFAULT_RES)?;
     let (limit, offset) = p.page()?;
-    let geojson = match p.filter.format.as_deref() {
-        None | Some("json") => false,
-        Some("geojson") => true,
-        Some(other) => {
-            return Err(ApiError::bad_param(
-                "format",
-                format!("{other:?} is not json or geojson"),
-            ));
-        }
-    };
+    let geojson = wants_geojson(p.filter.format.as_deref())?;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let (h, _) = analyse(&st, &q)?;
         let page: Vec<&CellHotspot> = h.ranked().skip(offset).take(limit).collect();

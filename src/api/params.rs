@@ -161,6 +161,18 @@ pub fn parse_district(s: &str, districts: &Districts) -> Result<Arc<DistrictMask
         })
 }
 
+/// True for `format=geojson`, false for `json` or none; else a 400 naming `format`.
+pub fn wants_geojson(format: Option<&str>) -> Result<bool, ApiError> {
+    match format {
+        None | Some("json") => Ok(false),
+        Some("geojson") => Ok(true),
+        Some(other) => Err(ApiError::bad_param(
+            "format",
+            format!("{other:?} is not json or geojson"),
+        )),
+    }
+}
+
 /// Parses `minLon,minLat,maxLon,maxLat`; west > east means crossing ±180.
 pub fn parse_bbox(s: &str) -> Result<BBox, ApiError> {
     let bad = |m: String| ApiError::bad_param("bbox", m);
