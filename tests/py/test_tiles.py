@@ -297,4 +297,4 @@ def test_tilejson_carries_filters(server):
     assert {"h3", "count", "sector"} <= set(fields)
     assert {f"count_{s}" for s in hexref.SECTORS} <= set(fields)
     cat = server.get("/tiles").json()
-    assert [s["id"] for s in cat["sources"]] == ["hexagons", "appeals", "fixes", "hotspots"]
+    assert [s["id"] for s in cat["sources"]] == ["hexagons", "appeals", "fixes", "hotspots", "change"]
