@@ -12,8 +12,8 @@
 //! * [`analysis`] finds hotspots, judges fixes and summarises cells and districts;
 //! * [`engine`] orders "commit, then index" and loads the index;
 //! * [`tiles`] makes Mapbox Vector Tiles (hexagons, appeals, fixes, hotspots,
-//!   change) and their
-//!   TileJSON from the index, with caches for cell outlines and whole tiles;
+//!   change) and their TileJSON from the index, with caches for cell outlines
+//!   and whole tiles;
 //! * [`api`] is the HTTP layer (axum), the only code that knows about HTTP;
 //! * [`cli`] implements the `serve`, `import`, `generate` and `migrate` commands.
 
