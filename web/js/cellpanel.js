@@ -45,17 +45,22 @@ export async function openCell(app, h3, props, bounds) {
   fill(body, head, series, details, links);
   if (wasHidden) panel.focus({ preventScroll: true });
 
-  const q = filterQuery(s, range);
+  // /cells does not filter by district (it answers 400): its figures cover the whole cell.
+  const q = filterQuery({ ...s, district: null }, range);
   q.set('period', s.granularity);
   q.set('repeat_days', '30');
   try {
     const c = await getJson(`/api/v1/cells/${h3}`, q);
     if (mine !== request) return;
-    const countEl = document.getElementById('cell-count');
-    if (countEl) { countEl.textContent = fmt(c.count); countEl.dataset.count = c.count; }
     const bs = Object.entries(c.by_sector ?? {}).map(([code, n]) => ({ code, n })).sort((a, b) => b.n - a.n);
-    if (props?.count != null) head[head.length - 1].replaceWith(bySectorTable(app, bs));
-    else if (!props) head[0].replaceWith(h('div', {}, h('p', { class: 'big' }, h('span', { id: 'cell-count', 'data-count': c.count }, fmt(c.count))),
+    const countEl = document.getElementById('cell-count');
+    // With a district chosen the tile's count stays: it is the district's part of the cell.
+    if (s.district != null) series.before(notice(t('cellWholeNote')));
+    else if (countEl) {
+      countEl.textContent = fmt(c.count);
+      countEl.dataset.count = c.count;
+      head[head.length - 1].replaceWith(bySectorTable(app, bs));
+    } else if (!props) head[0].replaceWith(h('div', {}, h('p', { class: 'big' }, h('span', { id: 'cell-count', 'data-count': c.count }, fmt(c.count))),
       h('p', { class: 'hint' }, `${t('appeals')} · ${fmtDay(app.range().from)} – ${fmtDay(app.range().to)}`), bySectorTable(app, bs)));
     drawSeries(app, series, (c.series ?? []).map((p) => ({ label: fmtDay(String(p.period_start).slice(0, 10)), value: p.count })));
     fill(details, analysisBlock(app, c));
