@@ -392,6 +392,15 @@ test('the fixes panel shows the API\'s verdicts and a fix\'s effect, and the map
   const drawn = await page.evaluate((id) => window.__hexwatch.map.queryRenderedFeatures({ layers: ['fixes-area'] }).find((f) => String(f.properties.id) === String(id)).properties.verdict, fix.id);
   assert.equal(drawn, fix.verdict);
   await page.screenshot({ path: join(ARTIFACTS, 'fixes-en.png') });
+  // A cell of another fix lists that fix with its verdict, and links to its effect.
+  const other = fixes.find((f) => f.id !== fix.id);
+  await page.evaluate((h3) => window.__hexwatch.selectCell(h3), other.cells[0]);
+  const inCell = page.locator(`#cell-fixes button[data-fix="${other.id}"]`);
+  await inCell.waitFor({ timeout: 20_000 });
+  assert.equal(await inCell.locator('.badge').getAttribute('data-verdict'), other.verdict);
+  await inCell.click();
+  await page.waitForFunction((id) => document.querySelector(`#fix-list button[data-fix="${id}"]`)?.getAttribute('aria-pressed') === 'true', other.id, { timeout: 10_000 });
+  await page.waitForFunction((v) => document.querySelector('#fix-effect')?.dataset.verdict === v, other.verdict, { timeout: 20_000 });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -39,7 +39,8 @@ export function renderEffect(fix, e) {
     h('h3', {}, fix?.title ?? `#${e.fix_id}`),
     h('p', {}, h('span', { class: `badge ${e.verdict}` }, t(`verdict_${e.verdict}`)), ' ',
       h('span', { class: 'hint' }, t(`verdictHelp_${e.verdict}`))),
-    e.reason ? h('p', { class: 'hint', lang: 'en' }, e.reason) : null,
+    // The server words its reason in English only: behind a disclosure, marked as English.
+    e.reason ? h('details', { class: 'hint' }, h('summary', {}, t('reasonTitle')), h('p', { lang: 'en' }, e.reason)) : null,
     h('dl', { class: 'kv' },
       h('dt', {}, t('windowBefore')), h('dd', {}, `${day(w.before?.from)} – ${day(w.before?.to)}`),
       h('dt', {}, t('windowAfter')), h('dd', {}, `${day(w.after?.from)} – ${day(w.after?.to)}`),
@@ -47,7 +48,7 @@ export function renderEffect(fix, e) {
     h('table', { class: 'effect' },
       h('caption', { class: 'hint' }, t('ratePer30')),
       h('thead', {}, h('tr', {},
-        h('th', {}, ''), h('th', { class: 'num' }, t('before')), h('th', { class: 'num' }, t('after')),
+        h('th', {}, ''), h('th', { class: 'num' }, t('windowBefore')), h('th', { class: 'num' }, t('windowAfter')),
         h('th', { class: 'num' }, t('change')), h('th', { class: 'num' }, 'p'))),
       h('tbody', {}, effectSides(e).map((s) => h('tr', { 'data-side': s.key },
         h('th', { scope: 'row' }, s.label ? `${t(`side_${s.key}`)}: ${s.label}` : t(`side_${s.key}`)),
