@@ -1,6 +1,7 @@
-// Fetching from the hexwatch API. Analysis endpoints may not exist on an
-// older server: 404, 405 and 501 mean "not available yet", which panels
-// show as such instead of as an error.
+// Fetching from the hexwatch API. An older server may lack an endpoint: a
+// bare 404, 405 or 501, or the page itself where JSON was asked for, means
+// "not available", which panels show as such instead of as an error. A JSON
+// 404 in the SPEC's error shape names a missing record and is an error.
 
 /** Thrown for an endpoint the server does not offer (yet). */
 export class Unavailable extends Error {
@@ -22,9 +23,8 @@ export async function getJson(path, params, { signal } = {}) {
   const url = withQuery(path, params);
   const r = await fetch(url, { signal, headers: { accept: 'application/json' } });
   if (MISSING.has(r.status)) {
-    // A JSON 404 naming a real resource (e.g. an unknown cell) is an error, not a missing endpoint.
     const body = await r.json().catch(() => null);
-    if (r.status !== 404 || !body?.error || body.error.code === 'not_found') throw new Unavailable(url, r.status);
+    if (r.status !== 404 || !body?.error) throw new Unavailable(url, r.status);
     throw new Error(body.error.message);
   }
   if (r.ok && !(r.headers.get('content-type') ?? '').includes('json')) {

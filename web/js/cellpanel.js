@@ -1,14 +1,14 @@
 // The side panel of one hexagon: its count and counts by sector (from the
-// tile at once), then its time series, time to resolve, repeat rate and
-// fixes from /api/v1/cells/{h3}. Until that endpoint exists the series
-// comes from /api/v1/aggregate and the rest says "not available yet".
+// tile at once), then its time series, time to resolve, repeat rate and the
+// fixes touching it (with their verdicts) from /api/v1/cells/{h3}.
 
 import { getJson, Unavailable, withQuery } from './api.js';
-import { barChart, seriesFromRows } from './chart.js';
+import { barChart } from './chart.js';
 import { $, fill, h, notice } from './dom.js';
-import { fmt, fmtDay, nameOf, t } from './i18n.js';
+import { verdictBadge } from './fixes.js';
+import { fmt, fmtDay, fmtHours, nameOf, t } from './i18n.js';
 import { bboxParam, cellRes } from './h3util.js';
-import { apiRange, periodStart } from './periods.js';
+import { apiRange } from './periods.js';
 import { filterQuery } from './state.js';
 
 let request = 0;
@@ -45,23 +45,30 @@ export async function openCell(app, h3, props, bounds) {
   fill(body, head, series, details, links);
   if (wasHidden) panel.focus({ preventScroll: true });
 
-  const q = filterQuery(s, range);
+  // /cells does not filter by district (it answers 400): its figures cover the whole cell.
+  const q = filterQuery({ ...s, district: null }, range);
   q.set('period', s.granularity);
   q.set('repeat_days', '30');
   try {
     const c = await getJson(`/api/v1/cells/${h3}`, q);
     if (mine !== request) return;
-    const countEl = document.getElementById('cell-count');
-    if (countEl) { countEl.textContent = fmt(c.count); countEl.dataset.count = c.count; }
     const bs = Object.entries(c.by_sector ?? {}).map(([code, n]) => ({ code, n })).sort((a, b) => b.n - a.n);
-    if (props) head[head.length - 1].replaceWith(bySectorTable(app, bs));
+    const countEl = document.getElementById('cell-count');
+    // With a district chosen the tile's count stays: it is the district's part of the cell.
+    if (s.district != null) series.before(notice(t('cellWholeNote')));
+    else if (countEl) {
+      countEl.textContent = fmt(c.count);
+      countEl.dataset.count = c.count;
+      head[head.length - 1].replaceWith(bySectorTable(app, bs));
+    } else if (!props) head[0].replaceWith(h('div', {}, h('p', { class: 'big' }, h('span', { id: 'cell-count', 'data-count': c.count }, fmt(c.count))),
+      h('p', { class: 'hint' }, `${t('appeals')} · ${fmtDay(app.range().from)} – ${fmtDay(app.range().to)}`), bySectorTable(app, bs)));
     drawSeries(app, series, (c.series ?? []).map((p) => ({ label: fmtDay(String(p.period_start).slice(0, 10)), value: p.count })));
     fill(details, analysisBlock(app, c));
   } catch (e) {
     if (mine !== request) return;
-    if (!(e instanceof Unavailable)) fill(details, notice(`${t('loadFailed')}: ${e.message}`, true));
-    else fill(details, h('h3', {}, t('resolveMedian')), notice(t('notAvailable')));
-    await fallbackSeries(app, series, h3, bounds, range, mine);
+    const msg = e instanceof Unavailable ? notice(t('notAvailable')) : notice(`${t('loadFailed')}: ${e.message}`, true);
+    fill(series, h('h3', {}, t('series')), msg);
+    fill(details);
   }
 }
 
@@ -95,37 +102,22 @@ function drawSeries(app, el, points) {
   fill(el, h('h3', {}, t('series')), points.length ? chart : notice(t('noData')));
 }
 
-async function fallbackSeries(app, el, h3, bounds, range, mine) {
-  if (!bounds) return fill(el, h('h3', {}, t('series')), notice(t('notAvailable')));
-  const q = filterQuery(app.state, range);
-  q.set('res', String(cellRes(h3)));
-  q.set('bbox', bboxParam(bounds));
-  q.set('period', app.state.granularity);
-  try {
-    const rows = await getJson('/api/v1/aggregate', q);
-    if (mine !== request) return;
-    const starts = (app.steps ?? []).map((p) => periodStart(p.from, app.state.granularity));
-    const pts = seriesFromRows(rows, h3, starts).map((p) => ({ label: fmtDay(p.period_start), value: p.count }));
-    drawSeries(app, el, pts);
-  } catch (e) {
-    if (mine === request) fill(el, h('h3', {}, t('series')), notice(`${t('loadFailed')}: ${e.message}`, true));
-  }
-}
-
 function analysisBlock(app, c) {
   const r = c.resolve_hours ?? {};
   const rep = c.repeat ?? {};
-  const hours = (x) => (x == null ? '—' : x >= 48 ? t('days', { n: fmt(x / 24, 1) }) : t('hours', { n: fmt(x, 1) }));
   const fixes = c.fixes ?? [];
   return [
     h('dl', { class: 'kv' },
-      h('dt', {}, t('resolveMedian')), h('dd', { id: 'cell-median' }, hours(r.median)),
-      h('dt', {}, t('resolveP90')), h('dd', {}, hours(r.p90)),
+      h('dt', {}, t('resolveMedian')), h('dd', { id: 'cell-median' }, fmtHours(r.median)),
+      h('dt', {}, t('resolveP90')), h('dd', {}, fmtHours(r.p90)),
       h('dt', {}, t('repeatRate', { d: rep.days ?? 30 })),
       h('dd', { id: 'cell-repeat' }, rep.share == null ? '—' : `${fmt(rep.share * 100, 1)} %`)),
     h('h3', {}, t('fixesHere')),
     fixes.length
-      ? h('ul', { class: 'list' }, fixes.map((f) => h('li', {}, h('span', {}, `${f.title} · ${t('doneAt', { d: fmtDay(String(f.done_at).slice(0, 10)) })}`))))
+      ? h('ul', { class: 'list', id: 'cell-fixes' }, fixes.map((f) => h('li', {}, h('button', {
+        type: 'button', 'data-fix': String(f.id), title: t('showEffect'), onclick: () => app.showFix(f.id, { fly: false }),
+      }, h('span', {}, f.title, h('br'), h('small', { class: 'hint' }, `${t('doneAt', { d: fmtDay(String(f.done_at).slice(0, 10)) })} · ${t('showEffect')}`)),
+      verdictBadge(f.verdict)))))
       : h('p', { class: 'hint' }, t('noFixes')),
   ];
 }

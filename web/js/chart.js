@@ -29,17 +29,3 @@ export function barChart(points, { width = 300, height = 120, title = '', fmtVal
     `<text x="${pad.l}" y="${height - 3}">${esc(first)}</text>` +
     `<text x="${pad.l + w}" y="${height - 3}" text-anchor="end">${esc(last)}</text></svg>`;
 }
-
-/**
- * Aggregate rows [{h3, period_start, count}] of one cell summed per period,
- * over every period start in `starts` (periods without rows count 0).
- */
-export function seriesFromRows(rows, h3, starts) {
-  const by = new Map(starts.map((s) => [s, 0]));
-  for (const r of rows) {
-    // The API writes period starts as RFC 3339 local times; the date part names the period.
-    const day = String(r.period_start).slice(0, 10);
-    if (r.h3 === h3 && by.has(day)) by.set(day, by.get(day) + r.count);
-  }
-  return starts.map((s) => ({ period_start: s, count: by.get(s) }));
-}

@@ -10,6 +10,11 @@ import { filterQuery } from './state.js';
 
 let request = 0;
 
+/** An emerging hot-spot class badge (red for hot, blue for cold). */
+export function classBadge(cls) {
+  return h('span', { class: `badge ${cls.startsWith('cold') ? 'cold' : 'hot'}`, 'data-class': cls }, t(`class_${cls}`));
+}
+
 /** Loads the hotspots of the current view into the panel. */
 export async function loadHotspots(app) {
   const mine = ++request;
@@ -34,9 +39,10 @@ export async function loadHotspots(app) {
       const cls = String(p.class ?? 'none');
       return h('li', {}, h('button', {
         type: 'button',
+        'data-h3': p.h3,
         onclick: () => app.flyToCell(p.h3, geometryBounds(f.geometry)),
       },
-      h('span', {}, h('span', { class: `badge ${cls.startsWith('cold') ? 'cold' : 'hot'}` }, t(`class_${cls}`)), ' ', h('code', {}, p.h3)),
+      h('span', {}, classBadge(cls), ' ', h('code', {}, p.h3)),
       h('span', {}, `${fmt(p.count)} · ${t('z')} ${fmt(p.z, 1)}`)));
     })));
   } catch (e) {

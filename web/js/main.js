@@ -8,15 +8,15 @@ import { plainStyle } from './basemap.js';
 import { closeCell, openCell } from './cellpanel.js';
 import { initDistricts, loadDistricts, loadSummary } from './districts.js';
 import { initFilters, renderFilters } from './filters.js';
-import { loadFixes } from './fixes.js';
+import { loadFixes, showEffect } from './fixes.js';
 import { cellRes, geometryBounds, resForZoom, zoomForRes } from './h3util.js';
 import { HexLayer } from './hexlayer.js';
 import { loadHotspots } from './hotspots.js';
 import { fmtDay, setLang, t, translate } from './i18n.js';
 import { updateLegend } from './legend.js';
-import { addOverlays, FIRST_OVERLAY } from './overlays.js';
+import { addOverlays, FIRST_OVERLAY, updateHotspotLayer } from './overlays.js';
 import { preset, previousRange, steps } from './periods.js';
-import { changeTilesUrl, hexagonTilesUrl } from './urls.js';
+import { changeTilesUrl, hexagonTilesUrl, hotspotTilesUrl } from './urls.js';
 import { PANELS, fromHash, toHash } from './state.js';
 import { updateExports, initExports } from './exports.js';
 
@@ -40,6 +40,7 @@ const app = {
   viewBounds,
   flyToCell,
   selectCell,
+  showFix,
 };
 window.__hexwatch = app;
 
@@ -81,6 +82,8 @@ async function main() {
   initExports(app);
   $('lang').addEventListener('click', () => app.update({ lang: app.state.lang === 'ru' ? 'en' : 'ru' }, { layer: false }));
   $('cell-close').addEventListener('click', closeCellPanel);
+  $('hotspots-layer').checked = app.state.hotLayer;
+  $('hotspots-layer').addEventListener('change', (e) => app.update({ hotLayer: e.target.checked }, { layer: false }));
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && !$('cell-panel').hidden) closeCellPanel();
   });
@@ -106,7 +109,7 @@ function createMap(maplibregl) {
   map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
   map.addControl(new maplibregl.ScaleControl(), 'bottom-left');
   map.on('load', () => {
-    addOverlays(map, origin);
+    addOverlays(map, origin, hotspotTilesUrl(origin, s, app.range()), s.hotLayer);
     app.hex = new HexLayer(map, { before: FIRST_OVERLAY, onSwap });
     app.hex.opacity = s.opacity;
     app.hex.extrude = s.extrude;
@@ -198,6 +201,18 @@ function flyToCell(h3, bounds) {
   app.map.once('moveend', () => app.map.once('idle', () => selectCell(h3)));
 }
 
+/** Shows fix `id`'s effect in the fixes panel; `fly` also moves the map to the fix. */
+function showFix(id, { fly = false } = {}) {
+  const open = app.state.panel === 'fixes' && document.getElementById('fix-list');
+  app.update({ panel: 'fixes', fix: String(id) }, { layer: false, panels: false });
+  // A panel already open keeps its list: only the effect changes.
+  if (open) showEffect(app, id, { fly });
+  else {
+    showPanel('fixes', false);
+    loadFixes(app, { fly });
+  }
+}
+
 function viewBounds() {
   const b = app.map.getBounds();
   if (b.getEast() - b.getWest() >= 360) return [-180, b.getSouth(), 180, b.getNorth()];
@@ -245,12 +260,14 @@ async function changeLayerExists() {
 }
 
 /** Changes the state; `layer: false` when the tiles stay the same. */
-function update(patch, { layer = true } = {}) {
+function update(patch, { layer = true, panels = true } = {}) {
   const s = app.state;
   const before = { ...s };
   Object.assign(s, patch);
   if ('from' in patch || 'to' in patch || 'granularity' in patch) recomputeSteps();
   if (layer) refreshLayer();
+  if (app.map) updateHotspotLayer(app.map, hotspotTilesUrl(origin, s, app.range()), s.hotLayer);
+  $('hotspots-layer').checked = s.hotLayer;
   if ('opacity' in patch) app.hex?.setOpacity(s.opacity);
   if ('extrude' in patch && s.extrude !== before.extrude) {
     app.hex?.setExtrude(s.extrude);
@@ -262,7 +279,7 @@ function update(patch, { layer = true } = {}) {
     updateLegend(app);
     if (s.cell) openCellFromMap(s.cell);
   }
-  if ('panel' in patch || 'lang' in patch) showPanel(s.panel);
+  if (panels && ('panel' in patch || 'lang' in patch)) showPanel(s.panel);
   else if (layer && s.panel === 'hotspots') debounced(loadHotspots, 300);
   else if (layer && s.panel === 'districts') loadSummary(app);
   renderFilters(app);
@@ -282,14 +299,14 @@ function initTabs() {
   }
 }
 
-function showPanel(panel) {
+function showPanel(panel, load = true) {
   for (const p of PANELS) {
     const on = p === panel;
     $(`panel-${p}`).hidden = !on;
     $(`tab-${p}`).setAttribute('aria-selected', String(on));
     $(`tab-${p}`).tabIndex = on ? 0 : -1;
   }
-  if (!app.map) return;
+  if (!app.map || !load) return;
   if (panel === 'hotspots') loadHotspots(app);
   if (panel === 'districts') loadDistricts(app);
   if (panel === 'fixes') loadFixes(app);

@@ -28,6 +28,8 @@ export function defaultState() {
     extrude: false,
     compare: false,
     district: null,
+    fix: null, // selected fix id (its effect is shown in the fixes panel)
+    hotLayer: false, // the hotspots tile layer drawn over the heat map
   };
 }
 
@@ -52,6 +54,8 @@ export function toHash(s) {
   if (s.extrude) q.set('x', '1');
   if (s.compare) q.set('cmp', '1');
   if (s.district != null) q.set('d', String(s.district));
+  if (s.fix != null) q.set('fx', String(s.fix));
+  if (s.hotLayer) q.set('hl', '1');
   // Keep commas readable in shared links.
   return '#' + q.toString().replaceAll('%2C', ',');
 }
@@ -88,6 +92,9 @@ export function fromHash(hash) {
   s.compare = q.get('cmp') === '1';
   const dist = q.get('d');
   if (dist && /^[A-Za-z0-9_-]{1,64}$/.test(dist)) s.district = dist;
+  const fx = q.get('fx');
+  if (fx && /^[0-9]{1,15}$/.test(fx)) s.fix = fx;
+  s.hotLayer = q.get('hl') === '1';
   return s;
 }
 

@@ -23,3 +23,10 @@ export function changeTilesUrl(origin, state, a, b) {
   q.set('to_b', rb.to);
   return `${origin}/tiles/change/{z}/{x}/{y}.mvt?${plain(q)}`;
 }
+
+/** `/tiles/hotspots/…` for the state's filters over the inclusive `range` (res follows the zoom). */
+export function hotspotTilesUrl(origin, state, range) {
+  const q = filterQuery(state, apiRange(range));
+  q.set('period', state.granularity);
+  return `${origin}/tiles/hotspots/{z}/{x}/{y}.mvt?${plain(q)}`;
+}

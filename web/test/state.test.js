@@ -19,9 +19,11 @@ test('a full state survives the hash round trip', () => {
     extrude: true,
     compare: true,
     district: '12',
+    fix: '3',
+    hotLayer: true,
   };
   const h = toHash(s);
-  assert.equal(h, '#c=49.12345,55.78901&z=12.50&s=roads,housing&f=2025-11-01&t=2026-10-31&g=week&i=7&cell=8a2a1072b59ffff&l=en&p=hotspots&o=0.55&x=1&cmp=1&d=12');
+  assert.equal(h, '#c=49.12345,55.78901&z=12.50&s=roads,housing&f=2025-11-01&t=2026-10-31&g=week&i=7&cell=8a2a1072b59ffff&l=en&p=hotspots&o=0.55&x=1&cmp=1&d=12&fx=3&hl=1');
   assert.deepEqual(fromHash(h), s);
 });
 
@@ -32,14 +34,14 @@ test('defaults are left out of the hash and come back', () => {
 });
 
 test('bad values fall back to defaults one by one', () => {
-  const s = fromHash('#c=200,55&z=99&s=roads,<b>,roads&f=2025-02-30&t=2025-03-01&g=fortnight&i=-1&cell=zz&l=de&p=admin&o=3&x=yes&d=a b');
+  const s = fromHash('#c=200,55&z=99&s=roads,<b>,roads&f=2025-02-30&t=2025-03-01&g=fortnight&i=-1&cell=zz&l=de&p=admin&o=3&x=yes&d=a b&fx=-2&hl=yes');
   const d = defaultState();
   assert.equal(s.center, null);
   assert.equal(s.zoom, null);
   assert.deepEqual(s.sectors, ['roads']); // unsafe code dropped, repeat folded
   assert.equal(s.from, null); // 30 February does not exist
   assert.equal(s.to, null);
-  for (const k of ['granularity', 'step', 'cell', 'lang', 'panel', 'opacity', 'extrude', 'district']) {
+  for (const k of ['granularity', 'step', 'cell', 'lang', 'panel', 'opacity', 'extrude', 'district', 'fix', 'hotLayer']) {
     assert.deepEqual(s[k], d[k], k);
   }
 });
