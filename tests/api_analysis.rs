@@ -290,6 +290,23 @@ async fn district_summary_and_cells_show_hotspots_and_fixes() {
         (Some(57), Some(6))
     );
 
+    let (_, inside) = app
+        .get(&format!("/api/v1/cells/{}?district={id}", cell9(HERE)))
+        .await;
+    assert_eq!(inside["count"], 31, "{inside}");
+    let (s, v) = app
+        .get(&format!("/api/v1/cells/{}?district=999", cell9(HERE)))
+        .await;
+    assert_eq!(
+        (s, error_of(&v)["field"].as_str()),
+        (StatusCode::NOT_FOUND, Some("district"))
+    );
+    let c = top["center"].as_array().expect("center");
+    assert!(
+        (c[0].as_f64().unwrap() - lon).abs() < 0.003
+            && (c[1].as_f64().unwrap() - lat).abs() < 0.003
+    );
+
     let (_, cellv) = app.get(&format!("/api/v1/cells/{}", cell9(HERE))).await;
     assert_eq!(cellv["fixes"][0]["id"], fix["id"], "{cellv}");
     let far = cell9((lat + 0.015, lon + 0.015));

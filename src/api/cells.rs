@@ -68,7 +68,7 @@ async fn cell(
     };
     let query = CellQuery {
         cell,
-        filter: q.filter.filter(&st.engine.catalogue, st.cfg.tz)?,
+        filter: st.filter(&q.filter)?,
         period: q.filter.period()?,
         tz: st.cfg.tz,
         repeat_days,

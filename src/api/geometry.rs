@@ -114,7 +114,8 @@ fn polar_cap(cell: CellIndex) -> Option<Value> {
     Some(json!({ "type": "Polygon", "coordinates": [ring] }))
 }
 
-/// Six decimals (~0.1 m) is beyond any map's need and keeps responses small.
-fn round6(v: f64) -> f64 {
+/// Degrees to six decimals (~0.1 m): beyond any map's need, and it keeps
+/// responses small.
+pub(super) fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }

@@ -186,9 +186,19 @@ async fn hotspots(
 
 /// One cell's figures as the JSON list and GeoJSON properties carry them.
 pub(super) fn properties(c: &CellHotspot) -> Value {
-    let h3 = cell(c.cell).map(|ci| ci.to_string()).unwrap_or_default();
+    let ci = cell(c.cell);
+    let h3 = ci.map(|ci| ci.to_string()).unwrap_or_default();
+    // The centre lets a list entry be flown to without fetching its outline.
+    let center = ci.map(|ci| {
+        let ll = h3o::LatLng::from(ci);
+        [
+            super::geometry::round6(ll.lng()),
+            super::geometry::round6(ll.lat()),
+        ]
+    });
     json!({
         "h3": h3,
+        "center": center,
         "count": c.count,
         "z": c.z,
         "p": c.p,
