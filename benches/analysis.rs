@@ -17,7 +17,9 @@ use hexwatch::districts::demo::kazan_geojson;
 use hexwatch::districts::summary::summarize;
 use hexwatch::districts::{Districts, parse_collection};
 use hexwatch::generate::Scenario;
+use hexwatch::index::cells::parent_raw;
 use hexwatch::index::{Data, Filter};
+use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
 
 mod common;
@@ -71,6 +73,26 @@ fn benches(c: &mut Criterion) {
                 )
             })
         });
+        // Baseline: what a straightforward implementation does, a hash map
+        // keyed by (checked H3 parent, period) over every matching appeal.
+        g.bench_with_input(
+            BenchmarkId::new("count_baseline_hashmap", res),
+            &q,
+            |b, q| {
+                let r = h3o::Resolution::try_from(q.res).expect("res");
+                b.iter(|| {
+                    let mut m: HashMap<(u64, u32), u32> = HashMap::new();
+                    data.visit(&q.filter, |c, i, _| {
+                        let cell = h3o::CellIndex::try_from(c.cell[i]).expect("cell");
+                        if let Some(p) = periods.index_of(c.created[i]) {
+                            let parent = u64::from(cell.parent(r).expect("parent"));
+                            *m.entry((parent, p)).or_default() += 1;
+                        }
+                    });
+                    black_box(m.len())
+                })
+            },
+        );
     }
     g.finish();
     others(c, &data, tz, t);
@@ -89,6 +111,34 @@ fn others(c: &mut Criterion, data: &Data, tz: chrono_tz::Tz, t: impl Fn(&str) ->
     let span = data.time_span();
     g.bench_function("fix_effect_90d", |b| {
         b.iter(|| black_box(fixes::effect(data, span, &fix, 90).verdict))
+    });
+    // Baseline: every appeal of the sector in the windows, its parent looked
+    // up in a hash set of the area's and the ring's cells.
+    let (area, ring): (HashSet<u64>, HashSet<u64>) = (
+        fix.cells.iter().copied().collect(),
+        fix.ring.iter().copied().collect(),
+    );
+    let day = 86_400;
+    let wf = Filter {
+        sectors: Some(Filter::sector_set([fix.sector])),
+        from: Some(fix.done_at - 90 * day),
+        to: Some(fix.done_at + 90 * day),
+        ..Filter::default()
+    };
+    g.bench_function("fix_effect_baseline_scan", |b| {
+        b.iter(|| {
+            let mut n = [0u32; 4];
+            data.visit(&wf, |c, i, _| {
+                let p = parent_raw(c.cell[i], 10);
+                let after = usize::from(c.created[i] >= fix.done_at);
+                if area.contains(&p) {
+                    n[after] += 1;
+                } else if ring.contains(&p) {
+                    n[2 + after] += 1;
+                }
+            });
+            black_box(n)
+        })
     });
     g.bench_function("time_span", |b| b.iter(|| black_box(data.time_span())));
 
