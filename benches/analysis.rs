@@ -158,6 +158,29 @@ fn others(c: &mut Criterion, data: &Data, tz: chrono_tz::Tz, t: impl Fn(&str) ->
             &d.mask,
             |b, m| b.iter(|| black_box(summarize(data, m, from, to).count)),
         );
+        // Baseline: the same two periods, every appeal tested point-in-polygon
+        // (no H3 cover), tallied by sector.
+        let both = Filter {
+            from: Some(from - (to - from)),
+            to: Some(to),
+            ..Filter::default()
+        };
+        g.bench_with_input(
+            BenchmarkId::new("district_counts_baseline_pip", &name),
+            &d.mask,
+            |b, m| {
+                b.iter(|| {
+                    let mut n = [[0u32; 256]; 2];
+                    data.visit(&both, |c, i, _| {
+                        let (lat, lon) = (f64::from(c.lat[i]) * 1e-7, f64::from(c.lon[i]) * 1e-7);
+                        if m.contains(lat, lon) {
+                            n[usize::from(c.created[i] >= from)][usize::from(c.sector[i])] += 1;
+                        }
+                    });
+                    black_box(n[1][2])
+                })
+            },
+        );
         let q = HotspotQuery {
             filter: Filter {
                 from: Some(from),
