@@ -105,6 +105,9 @@ pub struct Data {
     pub seq: u64,
     /// Bulk loading: skip the delta's R-tree and merges until it ends.
     bulk: bool,
+    /// The earliest and latest creation time, computed on first use after
+    /// a write (a full pass: ~4 ms at 10 M appeals).
+    span: std::sync::OnceLock<Option<(i64, i64)>>,
 }
 
 impl Data {
@@ -330,6 +333,9 @@ impl Data {
 
     /// Applies committed rows: updates appeals already present, adds the rest.
     pub fn apply(&mut self, rows: &[IndexRow], seq: u64) {
+        if !rows.is_empty() {
+            self.span.take();
+        }
         for row in rows {
             if let Some(i) = self.find_in_base(row.cell, row.id) {
                 self.base.set_state(i, row);
@@ -391,14 +397,16 @@ impl Data {
 
     /// The earliest and latest creation time, if any appeal exists.
     pub fn time_span(&self) -> Option<(i64, i64)> {
-        let all = self
-            .base
-            .created
-            .iter()
-            .chain(self.delta.columns().created.iter());
-        all.fold(None, |acc, &t| match acc {
-            None => Some((t, t)),
-            Some((lo, hi)) => Some((lo.min(t), hi.max(t))),
+        *self.span.get_or_init(|| {
+            let all = self
+                .base
+                .created
+                .iter()
+                .chain(self.delta.columns().created.iter());
+            all.fold(None, |acc, &t| match acc {
+                None => Some((t, t)),
+                Some((lo, hi)) => Some((lo.min(t), hi.max(t))),
+            })
         })
     }
 

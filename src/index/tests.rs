@@ -182,3 +182,19 @@ fn split_ranges_cover_the_same_rows_and_cut_between_parents() {
         }
     }
 }
+
+#[test]
+fn time_span_follows_writes() {
+    let rows = random_rows(1_000, 11);
+    let lo = rows.iter().map(|r| r.created_at).min().unwrap();
+    let hi = rows.iter().map(|r| r.created_at).max().unwrap();
+    let mut data = Data::from_rows(rows.clone(), 1);
+    assert_eq!(data.time_span(), Some((lo, hi)));
+    // A later write outside the span moves it (the cached span is dropped).
+    let mut late = rows[0].clone();
+    late.id = 5_000;
+    late.created_at = hi + 10;
+    data.apply(&[late], 2);
+    assert_eq!(data.time_span(), Some((lo, hi + 10)));
+    assert_eq!(Data::default().time_span(), None);
+}
