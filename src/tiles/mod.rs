@@ -19,6 +19,7 @@ pub mod cache;
 pub mod clip;
 pub mod coord;
 pub mod hexagons;
+pub mod hexlayer;
 pub mod outline;
 pub mod points;
 pub mod select;

@@ -91,10 +91,44 @@ fn polar_cap(mut verts: Vec<(f64, f64)>, pole: f64) -> Arc<Outline> {
 /// Shards of the outline cache: readers of different shards never meet.
 const SHARDS: usize = 16; // the top four bits of a 64-bit mix pick one
 
-/// Bytes one cached hexagon outline takes, map overhead included.
-const ENTRY_BYTES: u64 = 6 * 16 + 24 + 48;
+/// Vertices kept inside a cache entry: hexagons have 6, cells whose edges
+/// cross an icosahedron face up to 10. Polar caps (more) are shared.
+const INLINE: usize = 10;
 
-type Shard = parking_lot::RwLock<HashMap<u64, Arc<Outline>, foldhash::fast::FixedState>>;
+/// Bytes one cached outline takes, map overhead included.
+const ENTRY_BYTES: u64 = 8 + std::mem::size_of::<Stored>() as u64 + 24;
+
+/// A cached outline. The ring lives in the map entry itself: a tile looks
+/// up hundreds of outlines, and each extra pointer (an `Arc`, then its `Vec`)
+/// was another cache miss, and the `Arc` count a write to shared memory.
+#[derive(Debug, Clone)]
+enum Stored {
+    Inline { n: u8, ring: [[f64; 2]; INLINE] },
+    Shared(Arc<Outline>),
+}
+
+impl Stored {
+    fn of(o: &Arc<Outline>) -> Stored {
+        if o.polar || o.ring.len() > INLINE {
+            return Stored::Shared(o.clone());
+        }
+        let mut ring = [[0.0; 2]; INLINE];
+        ring[..o.ring.len()].copy_from_slice(&o.ring);
+        Stored::Inline {
+            n: o.ring.len() as u8,
+            ring,
+        }
+    }
+
+    fn ring(&self) -> (&[[f64; 2]], bool) {
+        match self {
+            Stored::Inline { n, ring } => (&ring[..usize::from(*n)], false),
+            Stored::Shared(o) => (&o.ring, o.polar),
+        }
+    }
+}
+
+type Shard = parking_lot::RwLock<HashMap<u64, Stored, foldhash::fast::FixedState>>;
 
 /// Projected outlines by cell, bounded in bytes.
 ///
@@ -118,7 +152,7 @@ impl std::fmt::Debug for OutlineCache {
 }
 
 impl OutlineCache {
-    /// A cache of about `max_bytes` (~170 bytes per hexagon).
+    /// A cache of about `max_bytes` (~200 bytes per cell).
     pub fn new(max_bytes: u64) -> Self {
         let per_shard = (max_bytes / ENTRY_BYTES / SHARDS as u64).max(1);
         OutlineCache {
@@ -127,22 +161,40 @@ impl OutlineCache {
         }
     }
 
-    /// The cell's projected outline.
+    /// The cell's projected outline (a copy; [`OutlineCache::with`] lends it).
     pub fn get(&self, cell: CellIndex) -> Arc<Outline> {
+        self.with(cell, |ring, polar| {
+            Arc::new(Outline {
+                ring: ring.to_vec(),
+                polar,
+            })
+        })
+    }
+
+    /// Calls `f(ring, polar)` with the cell's projected outline (see
+    /// [`Outline`]), computing and caching it when missing. `f` runs under
+    /// the shard's read lock: keep it short.
+    pub fn with<R>(&self, cell: CellIndex, f: impl FnOnce(&[[f64; 2]], bool) -> R) -> R {
         let raw = u64::from(cell);
         // Fibonacci hashing: neighbouring cells differ in a few middle bits
         // only, so take the top bits of a multiplicative mix.
         let shard = &self.shards[(raw.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize];
-        if let Some(o) = shard.read().get(&raw) {
-            return o.clone();
+        {
+            let map = shard.read();
+            if let Some(s) = map.get(&raw) {
+                let (ring, polar) = s.ring();
+                return f(ring, polar);
+            }
         }
         let o = project(cell);
-        let mut map = shard.write();
-        if map.len() >= self.per_shard {
-            map.clear();
+        {
+            let mut map = shard.write();
+            if map.len() >= self.per_shard {
+                map.clear();
+            }
+            map.insert(raw, Stored::of(&o));
         }
-        map.insert(raw, o.clone());
-        o
+        f(&o.ring, o.polar)
     }
 }
 
@@ -188,5 +240,42 @@ mod tests {
         assert!(o.polar);
         assert_eq!(o.ring.first().map(|p| p[0]), Some(0.0));
         assert!(o.ring.iter().any(|p| p[0] == 1.0 && p[1] == 0.0));
+    }
+
+    #[test]
+    fn cache_lends_what_project_computes_and_stays_bounded() {
+        let cache = OutlineCache::new(40 * ENTRY_BYTES * SHARDS as u64);
+        let moscow = cell_of(55.7558, 37.6173).expect("cell");
+        let pole = LatLng::new(90.0, 0.0).expect("ll").to_cell(Resolution::Two);
+        let pentagon = CellIndex::base_cells()
+            .find(|c| c.is_pentagon())
+            .expect("pentagon")
+            .center_child(Resolution::Five)
+            .expect("child");
+        for _ in 0..2 {
+            for c in [moscow.parent(Resolution::Nine).expect("p"), pole, pentagon] {
+                assert_eq!(*cache.get(c), *project(c), "{c}");
+                let polar = cache.with(c, |_, polar| polar);
+                assert_eq!(polar, project(c).polar);
+            }
+        }
+        // Many more cells than it holds: every answer still right, and the
+        // shards never grow past their share.
+        for c in moscow
+            .parent(Resolution::Six)
+            .expect("p")
+            .children(Resolution::Nine)
+        {
+            let want = project(c);
+            cache.with(c, |ring, polar| {
+                assert_eq!((ring, polar), (&want.ring[..], false))
+            });
+        }
+        assert!(
+            cache
+                .shards
+                .iter()
+                .all(|s| s.read().len() <= cache.per_shard)
+        );
     }
 }

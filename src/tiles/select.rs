@@ -201,7 +201,8 @@ pub fn count(
             let mut c = CellCount {
                 cell: parent_raw(cells[i], res),
                 total: 0,
-                by_sector: Vec::new(),
+                // Sized once: growing it was a third of a dense tile's count.
+                by_sector: Vec::with_capacity(touched.len()),
             };
             touched.sort_unstable();
             for &s in &touched {
