@@ -9,7 +9,7 @@
 //! from x = 0 to x = 1 and closes along the edge of the Mercator square.
 
 use super::coord::{world_x, world_y};
-use h3o::{CellIndex, LatLng};
+use h3o::{CellIndex, LatLng, Resolution};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -53,14 +53,23 @@ pub fn project(cell: CellIndex) -> Arc<Outline> {
     Arc::new(Outline { ring, polar: false })
 }
 
-/// +1 for the cell holding the north pole, -1 for the south pole's.
+/// 90 for the cell holding the north pole, -90 for the south pole's.
 fn pole_of(cell: CellIndex) -> Option<f64> {
-    let res = cell.resolution();
-    [90.0, -90.0].into_iter().find(|&lat| {
-        LatLng::new(lat, 0.0)
-            .map(|ll| ll.to_cell(res) == cell)
-            .unwrap_or(false)
-    })
+    // The two polar cells of every resolution, found once: locating them
+    // per outline cost two `to_cell`s, half of projecting a hexagon.
+    static POLES: std::sync::OnceLock<Vec<(CellIndex, f64)>> = std::sync::OnceLock::new();
+    let poles = POLES.get_or_init(|| {
+        let mut v = Vec::with_capacity(32);
+        for res in Resolution::range(Resolution::Zero, Resolution::Fifteen) {
+            for lat in [90.0, -90.0] {
+                if let Ok(ll) = LatLng::new(lat, 0.0) {
+                    v.push((ll.to_cell(res), lat));
+                }
+            }
+        }
+        v
+    });
+    poles.iter().find(|p| p.0 == cell).map(|p| p.1)
 }
 
 /// The band between a polar cell's boundary and the pole: along the boundary
@@ -202,7 +211,6 @@ impl OutlineCache {
 mod tests {
     use super::*;
     use crate::domain::cell_of;
-    use h3o::Resolution;
 
     #[test]
     fn ordinary_cell_stays_in_the_world_square() {
@@ -240,6 +248,15 @@ mod tests {
         assert!(o.polar);
         assert_eq!(o.ring.first().map(|p| p[0]), Some(0.0));
         assert!(o.ring.iter().any(|p| p[0] == 1.0 && p[1] == 0.0));
+        let at = |lat: f64, lon: f64, res| LatLng::new(lat, lon).expect("ll").to_cell(res);
+        for res in Resolution::range(Resolution::Zero, Resolution::Fifteen) {
+            let north = at(90.0, 0.0, res);
+            assert_eq!(pole_of(north), Some(90.0), "res {res}");
+            assert_eq!(pole_of(at(-90.0, 0.0, res)), Some(-90.0), "res {res}");
+            assert_eq!(pole_of(at(55.75, 37.6, res)), None, "res {res}");
+            let near = at(89.0, 0.0, res);
+            assert_eq!(pole_of(near), (near == north).then_some(90.0), "res {res}");
+        }
     }
 
     #[test]
