@@ -17,6 +17,7 @@
 
 pub mod cache;
 pub mod clip;
+pub mod compressed;
 pub mod coord;
 pub mod hexagons;
 pub mod hexlayer;
