@@ -16,6 +16,7 @@
 //! the MVT winding of its role); projection and clipping are ours.
 
 pub mod cache;
+pub mod cellhash;
 pub mod clip;
 pub mod compressed;
 pub mod coord;

@@ -8,6 +8,7 @@
 //! cell holding a pole wraps all longitudes: its ring runs along its boundary
 //! from x = 0 to x = 1 and closes along the edge of the Mercator square.
 
+use super::cellhash::CellHash;
 use super::coord::{world_x, world_y};
 use h3o::{CellIndex, LatLng, Resolution};
 use std::collections::HashMap;
@@ -137,7 +138,7 @@ impl Stored {
     }
 }
 
-type Shard = parking_lot::RwLock<HashMap<u64, Stored, foldhash::fast::FixedState>>;
+type Shard = parking_lot::RwLock<HashMap<u64, Stored, CellHash>>;
 
 /// Projected outlines by cell, bounded in bytes.
 ///
