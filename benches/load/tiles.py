@@ -54,7 +54,7 @@ def tile_of(lat, lon, z: int):
 def pick_tiles(args, db: Path, n_random: int, n_dense: int) -> dict:
     import numpy as np
 
-    path = args.data_dir / f"tiles-{args.appeals}-s{args.seed}.json"
+    path = args.data_dir / f"tiles-{args.appeals}-s{args.seed}-r{n_random}-d{n_dense}.json"
     if path.exists():
         return json.loads(path.read_text())
     h.log("picking tiles (reads lat/lon of every appeal once)")
