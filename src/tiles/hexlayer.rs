@@ -112,10 +112,8 @@ impl HexLayer {
         self.tag(KEY_H3, h3);
         let v = self.uint_value(u64::from(c.total));
         self.tag(KEY_COUNT, v);
-        if let Some(s) = c.dominant() {
-            if let Some(v) = self.code_value(s) {
-                self.tag(KEY_SECTOR, v);
-            }
+        if let Some(v) = c.dominant().and_then(|s| self.code_value(s)) {
+            self.tag(KEY_SECTOR, v);
         }
         for &(s, n) in &c.by_sector {
             let slot = self.sector_key[usize::from(s)];
@@ -282,7 +280,7 @@ fn zigzag(v: i32) -> u32 {
 
 #[inline]
 fn varint_len(v: u64) -> usize {
-    ((64 - (v | 1).leading_zeros() as usize) + 6) / 7
+    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
 }
 
 #[inline]

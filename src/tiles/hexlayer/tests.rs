@@ -12,6 +12,9 @@ use h3o::Resolution;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// A counted cell and its clipped rings.
+type Cell = (CellCount, Vec<Vec<(i32, i32)>>);
+
 fn catalogue() -> Catalogue {
     let codes = ["housing", "roads", "transport", "improvement", "social"];
     Catalogue::new(
@@ -30,7 +33,7 @@ fn catalogue() -> Catalogue {
 }
 
 /// The general builder, tagging exactly as the hexagon layer did before.
-fn reference(cat: &Catalogue, cells: &[(CellCount, Vec<Vec<(i32, i32)>>)]) -> Vec<u8> {
+fn reference(cat: &Catalogue, cells: &[Cell]) -> Vec<u8> {
     let mut layer = MvtLayerBuilder::new("hexagons").expect("layer");
     for (c, parts) in cells {
         let mut f = layer.feature_of(MvtGeomType::Polygon);
@@ -61,7 +64,7 @@ fn reference(cat: &Catalogue, cells: &[(CellCount, Vec<Vec<(i32, i32)>>)]) -> Ve
 /// Real clipped cell outlines around Moscow in a z 12 tile (some cut by its
 /// edges), with random sector counts: sectors absent, unknown to the
 /// catalogue (id 9), ties, and counts past the dense table.
-fn cells(seed: u64, n: usize) -> Vec<(CellCount, Vec<Vec<(i32, i32)>>)> {
+fn cells(seed: u64, n: usize) -> Vec<Cell> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let tile = TileCoord::new(12, 2476, 1280).expect("tile");
     let (west, south, east, north) = tile.lon_lat_bounds(64.0);
@@ -102,7 +105,7 @@ fn cells(seed: u64, n: usize) -> Vec<(CellCount, Vec<Vec<(i32, i32)>>)> {
     out
 }
 
-fn encode(cells: &[(CellCount, Vec<Vec<(i32, i32)>>)], w: &mut HexLayer) -> Vec<u8> {
+fn encode(cells: &[Cell], w: &mut HexLayer) -> Vec<u8> {
     w.reset();
     for (c, parts) in cells {
         w.push(c, parts);
