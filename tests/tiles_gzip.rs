@@ -25,8 +25,11 @@ fn gunzip(z: &[u8]) -> Vec<u8> {
 #[tokio::test]
 async fn gzip_clients_get_the_same_tile_compressed_once() {
     let app = TestApp::new().await;
-    app.post_points(&[(55.75, 37.62, "roads", T), (55.76, 37.63, "housing", T)], 0)
-        .await;
+    app.post_points(
+        &[(55.75, 37.62, "roads", T), (55.76, 37.63, "housing", T)],
+        0,
+    )
+    .await;
     let uri = "/tiles/hexagons/9/309/160.mvt";
     let plain = get(app.router(), uri, &[]).await;
     assert_eq!(plain.status, StatusCode::OK);
