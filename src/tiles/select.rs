@@ -194,9 +194,7 @@ pub fn count(
                     }
                 }
             } else {
-                for &s in &base.sector[i..end] {
-                    bump(&mut tally, &mut touched, s);
-                }
+                tally_run(&base.sector[i..end], &mut tally, &mut touched);
             }
             let mut c = CellCount {
                 cell: parent_raw(cells[i], res),
@@ -267,6 +265,43 @@ pub fn count(
     Ok(out)
 }
 
+/// Rows from which [`tally_run`] counts into four tallies side by side.
+const SPLIT_TALLY_ROWS: usize = 128;
+
+/// Tallies a run of sector bytes into `tally`, noting first-seen sectors in
+/// `touched` (as [`bump`] does row by row). Long runs (a coarse cell of a
+/// dense city holds thousands of appeals) go through four tallies in turn:
+/// with one, rows of the same sector wait for each other's increment to
+/// reach memory, which was a third of a dense z 8 tile's time under perf.
+fn tally_run(sectors: &[u8], tally: &mut [u32; 256], touched: &mut Vec<u8>) {
+    if sectors.len() < SPLIT_TALLY_ROWS {
+        for &s in sectors {
+            bump(tally, touched, s);
+        }
+        return;
+    }
+    let mut parts = [[0u32; 256]; 4];
+    let mut quads = sectors.chunks_exact(4);
+    for q in &mut quads {
+        parts[0][usize::from(q[0])] += 1;
+        parts[1][usize::from(q[1])] += 1;
+        parts[2][usize::from(q[2])] += 1;
+        parts[3][usize::from(q[3])] += 1;
+    }
+    for &s in quads.remainder() {
+        parts[0][usize::from(s)] += 1;
+    }
+    for s in 0..256 {
+        let n = parts[0][s] + parts[1][s] + parts[2][s] + parts[3][s];
+        if n > 0 {
+            if tally[s] == 0 {
+                touched.push(s as u8);
+            }
+            tally[s] += n;
+        }
+    }
+}
+
 #[inline]
 fn bump(tally: &mut [u32; 256], touched: &mut Vec<u8>, s: u8) {
     let t = &mut tally[usize::from(s)];
@@ -298,6 +333,34 @@ mod tests {
         assert!(read_box(TileCoord::new(0, 0, 0).expect("t"), 1).is_none());
         assert!(read_box(TileCoord::new(3, 4, 0).expect("t"), 3).is_none());
         assert!(read_box(TileCoord::new(12, 2476, 1280).expect("t"), 10).is_some());
+    }
+
+    #[test]
+    fn split_tallies_count_like_one() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for len in [0usize, 1, 5, 127, 128, 129, 130, 131, 1000, 5003] {
+            let run: Vec<u8> = (0..len)
+                .map(|_| match rng.random_range(0..3) {
+                    0 => rng.random_range(0..=255),
+                    _ => rng.random_range(1..12),
+                })
+                .collect();
+            // Start from a tally that already holds two sectors, as a cell
+            // whose rows arrive in two runs would.
+            let (mut a, mut ta) = ([0u32; 256], vec![3u8, 200]);
+            a[3] = 7;
+            a[200] = 1;
+            let (mut b, mut tb) = (a, ta.clone());
+            tally_run(&run, &mut a, &mut ta);
+            for &s in &run {
+                bump(&mut b, &mut tb, s);
+            }
+            assert_eq!(a, b, "len {len}");
+            ta.sort_unstable();
+            tb.sort_unstable();
+            assert_eq!(ta, tb, "len {len}");
+            assert_eq!(a.iter().sum::<u32>(), 8 + len as u32);
+        }
     }
 
     #[test]
