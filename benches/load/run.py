@@ -470,8 +470,14 @@ def wrk(port: int, path: str, conns: int, secs: int, pid: int | None = None) -> 
            f"http://127.0.0.1:{port}{path}"]
     meter = CpuMeter([pid] if pid else [])
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=secs + 60)
-    txt = r.stdout
-    out = {"cpu": meter.done(), "connections": conns, "threads": 1, "duration_s": secs, "raw": txt.strip().splitlines()}
+    out = parse_wrk(r.stdout)
+    out.update({"cpu": meter.done(), "connections": conns, "threads": 1, "duration_s": secs})
+    return out
+
+
+def parse_wrk(txt: str) -> dict:
+    """Requests/s, latency percentiles and errors from wrk's --latency report."""
+    out = {"raw": txt.strip().splitlines()}
 
     def unit_ms(v: str) -> float:
         m = re.match(r"([\d.]+)(us|ms|s|m)", v)
@@ -1124,7 +1130,7 @@ def plot(res: dict, path: Path):
 # --------------------------------------------------------------------------
 
 
-PHASES = ["import", "analysis", "cold", "serve", "baselines", "ingest"]
+PHASES = ["import", "analysis", "cold", "serve", "baselines", "ingest", "tiles"]
 
 
 def main():
@@ -1161,6 +1167,10 @@ def main():
     ap.add_argument("--busy-retry-share", type=float, default=0.10,
                     help="re-measure a latency run when other processes used more of the CPUs than this")
     ap.add_argument("--retries-when-busy", type=int, default=2)
+    ap.add_argument("--tile-random", type=int, default=200, help="distinct random z 12 tiles")
+    ap.add_argument("--tile-dense", type=int, default=50, help="densest z 12 tiles")
+    ap.add_argument("--tile-passes", type=int, default=3, help="timed passes over each tile set")
+    ap.add_argument("--skip-postgis", action="store_true", help="tiles phase without the PostGIS baseline")
     ap.add_argument("--quiet-max-wait", type=float, default=180.0, help="seconds to wait for quiet at most")
     args = ap.parse_args()
     skip = {s for s in args.skip.split(",") if s}
@@ -1201,7 +1211,7 @@ def main():
         # Keep earlier phases' results when re-running only some of them.
         prev = json.loads(json_path.read_text())
         for k in ("import", "import_analysis", "cold_start", "serve", "baseline_sqlite", "baseline_duckdb",
-                  "http_ingest", "data"):
+                  "http_ingest", "data", "tiles"):
             if k in prev:
                 res[k] = prev[k]
 
@@ -1266,15 +1276,18 @@ def main():
             args, bin_, csv_path, args.data_dir / f"ingest-{n}.db", logdir, n)))
         if "http_ingest" in res:
             remove_db(args.data_dir / f"ingest-{n}.db")
+        phase("tiles", lambda: res.__setitem__("tiles", tiles.tile_phase(args, bin_, db, logdir)))
     finally:
         _kill_all()
         save()
         try:
             plot(res, out_dir / f"load-{n}.png")
+            if "tiles" in res:
+                tiles.plot(res["tiles"], n, out_dir / f"tiles-{n}.png")
         except Exception as e:  # noqa: BLE001
             log(f"plot failed: {e!r}")
         log(f"wrote {json_path}")
-    for k, v in res["verdicts"].items():
+    for k, v in {**res["verdicts"], **res.get("tiles", {}).get("verdicts", {})}.items():
         log(f"{k:32s} {v['value']:>14} target {v['target']:>10}  {'met' if v['met'] else 'MISSED x%s' % v['miss_factor']}")
     for k, v in res["cross_check"].items():
         if not (v["totals_equal"] and v["groups_equal"]):
@@ -1282,4 +1295,8 @@ def main():
 
 
 if __name__ == "__main__":
+    # benches/load/tiles.py imports this harness as `run`: let it find this
+    # very module (one server list, one set of signal handlers), not a copy.
+    sys.modules.setdefault("run", sys.modules[__name__])
+    import tiles  # noqa: E402
     main()

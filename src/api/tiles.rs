@@ -15,6 +15,7 @@ use super::params::ApiQuery;
 use super::{AppState, error::ApiError, tiles_json};
 use crate::analysis::hotspots::HotspotQuery;
 use crate::tiles::change::{self, ChangeQuery};
+use crate::tiles::compressed::{CompressedTiles, accepts_gzip};
 use crate::tiles::hexagons::{self, HexagonQuery};
 use crate::tiles::points::{self, AppealQuery};
 use crate::tiles::zoom::{finest_res_for_zoom, res_for_zoom};
@@ -66,6 +67,8 @@ pub struct TileState {
     cfg: Arc<TileConfig>,
     outlines: OutlineCache,
     cache: TileCache,
+    /// The same tiles gzipped once, for clients that accept gzip.
+    gzipped: CompressedTiles,
     /// The database's identity, salted into ETags (read once).
     db_uuid: Arc<tokio::sync::OnceCell<String>>,
 }
@@ -75,6 +78,7 @@ impl TileState {
     pub fn new(cfg: TileConfig) -> Self {
         TileState {
             cache: TileCache::new(cfg.cache_bytes),
+            gzipped: CompressedTiles::new(cfg.cache_bytes / 4),
             outlines: OutlineCache::new(OUTLINE_CACHE_BYTES),
             cfg: Arc::new(cfg),
             db_uuid: Arc::new(tokio::sync::OnceCell::new()),
@@ -281,8 +285,12 @@ async fn tile(
     if matches_etag(&headers, &etag) {
         return Ok(not_modified(&st, etag));
     }
+    let gzip = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(accepts_gzip));
     if let Some(bytes) = st.tiles.cache.get(&key) {
-        return Ok(mvt(&st, bytes, etag));
+        return respond(&st, key, bytes, etag, gzip).await;
     }
     let state = st.clone();
     let (bytes, key) = tokio::task::spawn_blocking(move || match hotspots {
@@ -290,7 +298,34 @@ async fn tile(
         None => build(&state, key, &filter, change),
     })
     .await??;
-    Ok(mvt(&st, bytes, self::etag(&key, &salt)))
+    let etag = self::etag(&key, &salt);
+    respond(&st, key, bytes, etag, gzip).await
+}
+
+/// The tile as is, or gzipped once and kept (see `tiles::compressed`): left
+/// to the compression layer, every request for a cached tile compressed it.
+async fn respond(
+    st: &AppState,
+    key: TileKey,
+    bytes: Bytes,
+    etag: String,
+    gzip: bool,
+) -> Result<Response, ApiError> {
+    if !gzip {
+        return Ok(mvt(st, bytes, etag));
+    }
+    let z = match st.tiles.gzipped.get(&key) {
+        Some(z) => z,
+        None => {
+            let state = st.clone();
+            tokio::task::spawn_blocking(move || state.tiles.gzipped.gzip(&key, &bytes)).await?
+        }
+    };
+    let mut r = mvt(st, z, etag);
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    Ok(r)
 }
 
 /// Builds (or finds, when another request just did) the tile of the current

@@ -5,9 +5,10 @@
 
 use super::clip::{clip_ring, snap};
 use super::coord::{BUFFER, EXTENT, TileCoord};
+use super::hexlayer::HexLayer;
 use super::outline::{Outline, OutlineCache};
 use super::select;
-use super::{Encoded, Layer, TileError};
+use super::{Encoded, TileError};
 use crate::aggregate::CellCount;
 use crate::domain::Catalogue;
 use crate::index::{Data, Filter, cells::cell};
@@ -52,37 +53,17 @@ pub fn encode(
     outlines: &OutlineCache,
     tile: TileCoord,
 ) -> Result<Encoded, TileError> {
-    let keys: Vec<(u8, String, &str)> = cat
-        .all()
-        .iter()
-        .map(|s| (s.id, format!("count_{}", s.code), s.code.as_str()))
-        .collect();
-    let key_of = |id: u8| keys.iter().find(|k| k.0 == id);
-    let mut layer = MvtLayerBuilder::new(Layer::Hexagons.name())?;
+    let mut layer = HexLayer::new(cat);
     let mut geom = Geometry::default();
-    let mut h3 = String::with_capacity(16);
-    let mut features = 0;
     for c in counts {
         let Some(ci) = cell(c.cell) else { continue };
-        if !geom.build(&outlines.get(ci), tile) {
-            continue;
+        if outlines.with(ci, |ring, polar| geom.build_ring(ring, polar, tile)) {
+            layer.push(c, &geom.parts);
         }
-        let mut f = cell_feature(layer, &geom, c.cell, &mut h3)?;
-        f.tag_ref("count", MvtValueRef::UInt(u64::from(c.total)))?;
-        if let Some(k) = c.dominant().and_then(key_of) {
-            f.tag_ref("sector", MvtValueRef::String(k.2))?;
-        }
-        for &(s, n) in &c.by_sector {
-            if let Some(k) = key_of(s) {
-                f.tag_ref(&k.1, MvtValueRef::UInt(u64::from(n)))?;
-            }
-        }
-        layer = f.end();
-        features += 1;
     }
     Ok(Encoded {
         bytes: layer.encode(),
-        features,
+        features: layer.features(),
     })
 }
 
@@ -121,8 +102,12 @@ impl Geometry {
     /// world east and west too (cells straddling ±180, and the buffer of the
     /// edge tiles, which reaches across it). False when nothing is left.
     pub fn build(&mut self, outline: &Outline, tile: TileCoord) -> bool {
-        let polar = outline.polar;
-        let outline = &outline.ring;
+        self.build_ring(&outline.ring, outline.polar, tile)
+    }
+
+    /// [`Geometry::build`] for an outline's parts, as
+    /// [`OutlineCache::with`] lends them.
+    pub fn build_ring(&mut self, outline: &[[f64; 2]], polar: bool, tile: TileCoord) -> bool {
         self.spare.append(&mut self.parts);
         let n = tile.tiles_per_side();
         let b = f64::from(BUFFER) / f64::from(EXTENT);

@@ -17,11 +17,14 @@
 //! the MVT winding of its role); projection and clipping are ours.
 
 pub mod cache;
+pub mod cellhash;
 pub mod change;
 pub mod clip;
+pub mod compressed;
 pub mod coord;
 pub mod fixes;
 pub mod hexagons;
+pub mod hexlayer;
 pub mod hotspots;
 pub mod outline;
 pub mod points;
