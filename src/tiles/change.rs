@@ -2,13 +2,12 @@
 //! periods, with `h3`, `a`, `b`, `diff` (b − a) and `ratio` (b / a, absent
 //! when a = 0), for a map of where complaints rose or fell.
 
-use super::hexagons::Geometry;
+use super::hexagons::{Geometry, cell_feature};
 use super::outline::OutlineCache;
 use super::{Encoded, Layer, TileCoord, TileError, select};
 use crate::analysis::change::{ChangeRow, join};
 use crate::index::{Data, Filter, cells::cell};
-use fast_mvt::{MvtGeomType, MvtLayerBuilder, MvtValueRef};
-use std::fmt::Write as _;
+use fast_mvt::{MvtLayerBuilder, MvtValueRef};
 
 /// What a change tile shows.
 #[derive(Debug, Clone)]
@@ -58,14 +57,7 @@ fn encode(
         if !geom.build(&outlines.get(ci), tile) {
             continue;
         }
-        let mut f = layer.feature_of(MvtGeomType::Polygon);
-        for part in &geom.parts {
-            f.ring(part.iter().map(|&(x, y)| geo::Coord { x, y }), true)?;
-        }
-        f.id(Some(r.cell));
-        h3.clear();
-        let _ = write!(h3, "{:x}", r.cell);
-        f.tag_ref("h3", MvtValueRef::String(&h3))?;
+        let mut f = cell_feature(layer, &geom, r.cell, &mut h3)?;
         f.tag_ref("a", MvtValueRef::UInt(u64::from(r.a)))?;
         f.tag_ref("b", MvtValueRef::UInt(u64::from(r.b)))?;
         f.tag_ref("diff", MvtValueRef::SInt(r.diff()))?;
