@@ -8,65 +8,40 @@
 //! shrink ~3.5×: their keys and values repeat), and the result is cached
 //! under the same key and data version as the plain bytes.
 
-use super::cache::TileKey;
+use super::cache::{TileCache, TileKey};
 use bytes::Bytes;
 use std::io::Write as _;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Gzipped tiles by key; cheap to clone (shared).
-#[derive(Clone)]
+/// Gzipped tiles by key; cheap to clone (shared). The same byte-bounded,
+/// version-following store as the plain tiles, holding other bytes.
+#[derive(Clone, Debug)]
 pub struct CompressedTiles {
-    cache: Option<moka::sync::Cache<TileKey, Bytes>>,
-    newest: Arc<AtomicU64>,
-}
-
-impl std::fmt::Debug for CompressedTiles {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CompressedTiles")
-            .field("entries", &self.cache.as_ref().map(|c| c.entry_count()))
-            .finish()
-    }
+    store: TileCache,
 }
 
 impl CompressedTiles {
     /// A store of about `max_bytes` of gzipped tiles; 0 keeps none (every
     /// request then compresses its tile).
     pub fn new(max_bytes: u64) -> Self {
-        let cache = (max_bytes > 0).then(|| {
-            moka::sync::Cache::builder()
-                .max_capacity(max_bytes)
-                .weigher(|_k: &TileKey, v: &Bytes| u32::try_from(v.len() + 96).unwrap_or(u32::MAX))
-                .build()
-        });
         CompressedTiles {
-            cache,
-            newest: Arc::new(AtomicU64::new(0)),
+            store: TileCache::new(max_bytes),
         }
     }
 
     /// The stored gzipped tile of `key`, if any.
     pub fn get(&self, key: &TileKey) -> Option<Bytes> {
-        self.cache.as_ref()?.get(key)
+        self.store.get(key)
     }
 
     /// The gzipped form of `plain`, the tile stored under `key`: from the
-    /// store, or compressed now and stored unless older data than the
-    /// newest stored (as [`super::TileCache::insert`] does).
+    /// store, or compressed now and stored (unless older data than the
+    /// newest stored, as [`TileCache::insert`] decides).
     pub fn gzip(&self, key: &TileKey, plain: &[u8]) -> Bytes {
         if let Some(z) = self.get(key) {
             return z;
         }
         let z = gzip(plain);
-        if let Some(cache) = &self.cache {
-            let before = self.newest.fetch_max(key.seq, Ordering::AcqRel);
-            if key.seq > before {
-                cache.invalidate_all();
-            }
-            if key.seq >= before {
-                cache.insert(*key, z.clone());
-            }
-        }
+        self.store.insert(*key, z.clone());
         z
     }
 }
