@@ -113,23 +113,26 @@ impl TileCache {
     }
 }
 
+/// A fixed hexagon tile's key at data version `seq`, for tests of the stores.
+#[cfg(test)]
+pub(crate) fn test_key(seq: u64) -> TileKey {
+    TileKey {
+        layer: Layer::Hexagons,
+        tile: TileCoord::new(3, 1, 2).expect("tile"),
+        res: 3,
+        sectors: None,
+        from: None,
+        to: None,
+        district: None,
+        seq,
+        extra: 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_key as key;
     use super::*;
-
-    fn key(seq: u64) -> TileKey {
-        TileKey {
-            layer: Layer::Hexagons,
-            tile: TileCoord::new(3, 1, 2).expect("tile"),
-            res: 3,
-            sectors: None,
-            from: None,
-            to: None,
-            district: None,
-            seq,
-            extra: 0,
-        }
-    }
 
     #[test]
     fn newer_data_drops_older_tiles() {

@@ -77,22 +77,8 @@ pub fn accepts_gzip(accept_encoding: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tiles::{Layer, TileCoord};
+    use crate::tiles::cache::test_key as key;
     use std::io::Read as _;
-
-    fn key(seq: u64) -> TileKey {
-        TileKey {
-            layer: Layer::Hexagons,
-            tile: TileCoord::new(3, 1, 2).expect("tile"),
-            res: 3,
-            sectors: None,
-            from: None,
-            to: None,
-            district: None,
-            seq,
-            extra: 0,
-        }
-    }
 
     fn gunzip(z: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
