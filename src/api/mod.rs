@@ -16,6 +16,7 @@ mod hotspots;
 mod jsonw;
 pub mod params;
 pub mod tiles;
+mod tiles_build;
 mod tiles_json;
 mod ui_config;
 

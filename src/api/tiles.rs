@@ -14,10 +14,7 @@ use super::hotspots::HotspotParams;
 use super::params::ApiQuery;
 use super::{AppState, error::ApiError, tiles_json};
 use crate::analysis::hotspots::HotspotQuery;
-use crate::tiles::change::{self, ChangeQuery};
 use crate::tiles::compressed::{CompressedTiles, accepts_gzip};
-use crate::tiles::hexagons::{self, HexagonQuery};
-use crate::tiles::points::{self, AppealQuery};
 use crate::tiles::zoom::{finest_res_for_zoom, res_for_zoom};
 use crate::tiles::{Layer, OutlineCache, TileCache, TileCoord, TileError, TileKey, strip_mvt};
 use axum::Router;
@@ -28,7 +25,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use bytes::Bytes;
 use std::sync::Arc;
-use std::time::Instant;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// Settings of the tile endpoints.
@@ -65,8 +61,10 @@ const OUTLINE_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct TileState {
     cfg: Arc<TileConfig>,
-    outlines: OutlineCache,
-    cache: TileCache,
+    /// Projected cell outlines.
+    pub(super) outlines: OutlineCache,
+    /// Encoded tiles by key.
+    pub(super) cache: TileCache,
     /// The same tiles gzipped once, for clients that accept gzip.
     gzipped: CompressedTiles,
     /// The database's identity, salted into ETags (read once).
@@ -294,8 +292,8 @@ async fn tile(
     }
     let state = st.clone();
     let (bytes, key) = tokio::task::spawn_blocking(move || match hotspots {
-        Some(hq) => build_hotspots(&state, key, &hq),
-        None => build(&state, key, &filter, change),
+        Some(hq) => super::tiles_build::build_hotspots(&state, key, &hq),
+        None => super::tiles_build::build(&state, key, &filter, change),
     })
     .await??;
     let etag = self::etag(&key, &salt);
@@ -326,139 +324,6 @@ async fn respond(
     h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     Ok(r)
-}
-
-/// Builds (or finds, when another request just did) the tile of the current
-/// data; the key comes back with the version actually used.
-fn build(
-    st: &AppState,
-    key: TileKey,
-    filter: &crate::index::Filter,
-    change: Option<[Span; 2]>,
-) -> Result<(Bytes, TileKey), ApiError> {
-    let started = Instant::now();
-    let data = st.engine.index.read();
-    let key = TileKey {
-        seq: data.seq,
-        ..key
-    };
-    if let Some(bytes) = st.tiles.cache.get(&key) {
-        return Ok((bytes, key));
-    }
-    let cat = &st.engine.catalogue;
-    let encoded = match key.layer {
-        Layer::Hexagons => hexagons::tile(
-            &data,
-            cat,
-            &st.tiles.outlines,
-            &HexagonQuery {
-                tile: key.tile,
-                res: key.res,
-                filter: filter.clone(),
-                cap: st.cfg.max_cells,
-            },
-        )?,
-        Layer::Appeals => points::appeal_tile(
-            &data,
-            cat,
-            &AppealQuery {
-                tile: key.tile,
-                filter: filter.clone(),
-                cap: st.cfg.max_cells,
-                tz: st.cfg.tz,
-            },
-        )?,
-        Layer::Fixes => fixes_tile(st, &data, key.tile)?,
-        Layer::Change => {
-            let [a, b] = change.ok_or_else(|| ApiError::internal("change tile without periods"))?;
-            change::tile(
-                &data,
-                &st.tiles.outlines,
-                &ChangeQuery {
-                    tile: key.tile,
-                    res: key.res,
-                    filter: filter.clone(),
-                    a,
-                    b,
-                    cap: st.cfg.max_cells,
-                },
-            )?
-        }
-        // Drawn from a whole-area analysis: see `build_hotspots`.
-        Layer::Hotspots => return Err(ApiError::internal("hotspot tile without its query")),
-    };
-    drop(data);
-    tracing::debug!(
-        layer = key.layer.name(),
-        tile = %key.tile,
-        res = key.res,
-        features = encoded.features,
-        bytes = encoded.bytes.len(),
-        us = started.elapsed().as_micros() as u64,
-        "tile built"
-    );
-    let bytes = Bytes::from(encoded.bytes);
-    st.tiles.cache.insert(key, bytes.clone());
-    Ok((bytes, key))
-}
-
-/// A `hotspots` tile: the analysis of the whole study area comes from the
-/// hotspot cache (computed once per query and data version), and the tile
-/// draws the cells of it that meet the tile.
-fn build_hotspots(
-    st: &AppState,
-    key: TileKey,
-    q: &HotspotQuery,
-) -> Result<(Bytes, TileKey), ApiError> {
-    let started = Instant::now();
-    let (h, seq) = super::hotspots::analyse(st, q)?;
-    let key = TileKey { seq, ..key };
-    if let Some(bytes) = st.tiles.cache.get(&key) {
-        return Ok((bytes, key));
-    }
-    let encoded = crate::tiles::hotspots::tile(&h, &st.tiles.outlines, key.tile)?;
-    tracing::debug!(
-        layer = key.layer.name(),
-        tile = %key.tile,
-        res = key.res,
-        features = encoded.features,
-        us = started.elapsed().as_micros() as u64,
-        "tile built"
-    );
-    let bytes = Bytes::from(encoded.bytes);
-    st.tiles.cache.insert(key, bytes.clone());
-    Ok((bytes, key))
-}
-
-/// The fixes meeting the tile, with their verdicts over the default window.
-fn fixes_tile(
-    st: &AppState,
-    data: &crate::index::Data,
-    tile: TileCoord,
-) -> Result<crate::tiles::Encoded, ApiError> {
-    use crate::analysis::fixes::effect::{DEFAULT_WINDOW_DAYS, stamp};
-    use crate::tiles::fixes::{self, FixFeature};
-    let book = &st.engine.fixes;
-    let all = book.all();
-    let span = book.span(data);
-    let cat = &st.engine.catalogue;
-    let mut shown = Vec::new();
-    for fix in all.iter() {
-        let world = fixes::project(&fix.outline);
-        if fixes::shifts_meeting(tile, &world).is_empty() {
-            continue;
-        }
-        let verdict = crate::analysis::fixes::effect(data, span, fix, DEFAULT_WINDOW_DAYS).verdict;
-        let feature = FixFeature {
-            id: fix.id,
-            title: &fix.title,
-            sector: cat.code_of(fix.sector),
-            done_at: stamp(fix.done_at, st.cfg.tz),
-            verdict: verdict.as_str(),
-        };
-        shown.push((feature, world));
-    }
-    Ok(fixes::tile(tile, &shown)?)
 }
 
 async fn db_uuid(st: &AppState) -> Result<String, ApiError> {

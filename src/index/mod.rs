@@ -11,20 +11,21 @@ pub mod cells;
 mod columns;
 mod delta;
 mod extent;
+mod filter;
 pub mod snapshot;
 pub mod spatial;
+mod split;
 
 pub use columns::{BYTES_PER_ROW, Columns, UNRESOLVED};
 pub use delta::Delta;
+pub use filter::Filter;
 pub use spatial::BBox;
 
-use crate::districts::DistrictMask;
 use crate::districts::mask::{CellRange, intersect};
 use crate::store::IndexRow;
 use h3o::CellIndex;
 use parking_lot::RwLock;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// Merge the delta once it is this large or a sixteenth of the base.
 const MERGE_MIN: usize = 65_536;
@@ -36,59 +37,6 @@ pub enum Part {
     Base,
     /// Recent writes: rows arrive in any order.
     Delta,
-}
-
-/// Which appeals a query wants. All conditions must hold.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// Only points in this box.
-    pub bbox: Option<BBox>,
-    /// Only these sector ids (a 256-bit set); `None` for all.
-    pub sectors: Option<[u64; 4]>,
-    /// Created at or after (Unix seconds).
-    pub from: Option<i64>,
-    /// Created before (Unix seconds).
-    pub to: Option<i64>,
-    /// Only appeals belonging to this district (see [`crate::districts::mask`]).
-    pub district: Option<Arc<DistrictMask>>,
-}
-
-impl Filter {
-    /// A sector set holding these ids.
-    pub fn sector_set(ids: impl IntoIterator<Item = u8>) -> [u64; 4] {
-        let mut set = [0u64; 4];
-        for id in ids {
-            set[usize::from(id / 64)] |= 1 << (id % 64);
-        }
-        set
-    }
-
-    /// True when row `i` of `c` passes the sector, time and district
-    /// conditions (everything but the box).
-    #[inline]
-    pub fn keeps(&self, c: &Columns, i: usize) -> bool {
-        if let Some(set) = &self.sectors {
-            let s = c.sector[i];
-            if set[usize::from(s / 64)] & (1 << (s % 64)) == 0 {
-                return false;
-            }
-        }
-        self.time_ok(c.created[i]) && self.place_ok(c, i)
-    }
-
-    /// True when row `i` of `c` belongs to the filter's district (or there is none).
-    #[inline]
-    pub fn place_ok(&self, c: &Columns, i: usize) -> bool {
-        self.district
-            .as_ref()
-            .is_none_or(|d| d.keeps(c.cell[i], c.lat[i], c.lon[i]))
-    }
-
-    /// True when a creation time is within `[from, to)`.
-    #[inline]
-    pub fn time_ok(&self, t: i64) -> bool {
-        self.from.is_none_or(|f| t >= f) && self.to.is_none_or(|to| t < to)
-    }
 }
 
 /// The index's contents at one moment; readers hold a read lock on it.
@@ -250,72 +198,6 @@ impl Data {
                 (f.unwrap_or(lo), t.unwrap_or(hi + 1))
             }
         }
-    }
-
-    /// Splits base ranges into up to `parts` pieces of similar size, each cut
-    /// where the parent cell at `res` changes, so per-piece results of a
-    /// cell-ordered binning concatenate without overlap.
-    pub fn split_ranges(
-        &self,
-        ranges: &[(usize, usize)],
-        res: u8,
-        parts: usize,
-    ) -> Vec<Vec<(usize, usize)>> {
-        let total: usize = ranges.iter().map(|(a, b)| b - a).sum();
-        if parts <= 1 || total < parts {
-            return vec![ranges.to_vec()];
-        }
-        let cells = &self.base.cell;
-        let key = |i: usize| cells::group_key(cells[i], res);
-        // Cut points as offsets into the concatenated ranges, moved forward to
-        // the next change of parent.
-        let mut cuts: Vec<usize> = Vec::new();
-        let mut offset = 0;
-        let mut k = 1;
-        for &(lo, hi) in ranges {
-            let len = hi - lo;
-            while k < parts && total * k / parts < offset + len {
-                let t = (total * k / parts).max(offset);
-                let mut row = lo + (t - offset);
-                while row > lo && row < hi && key(row) == key(row - 1) {
-                    row += 1;
-                }
-                let cut = offset + (row - lo);
-                if cut > 0 && cut < total && cuts.last().is_none_or(|&c| cut > c) {
-                    cuts.push(cut);
-                }
-                k += 1;
-            }
-            offset += len;
-        }
-        let mut pieces: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
-        let mut offset = 0;
-        let mut next = cuts.iter().peekable();
-        for &(lo, hi) in ranges {
-            let mut start = lo;
-            while let Some(&&cut) = next.peek() {
-                if cut >= offset + (hi - lo) {
-                    break;
-                }
-                let row = lo + (cut - offset);
-                if row > start
-                    && let Some(p) = pieces.last_mut()
-                {
-                    p.push((start, row));
-                }
-                pieces.push(Vec::new());
-                start = row;
-                next.next();
-            }
-            if start < hi
-                && let Some(p) = pieces.last_mut()
-            {
-                p.push((start, hi));
-            }
-            offset += hi - lo;
-        }
-        pieces.retain(|p| !p.is_empty());
-        pieces
     }
 
     fn source_id(&mut self, name: &str) -> u16 {

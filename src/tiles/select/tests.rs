@@ -1,0 +1,116 @@
+use super::*;
+use crate::domain::cell_of;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+#[test]
+fn box_grows_and_wraps_at_the_antimeridian() {
+    // The easternmost z 8 tile at Chukotka's latitude.
+    let t = TileCoord::new(8, 255, 70).expect("tile");
+    let b = read_box(t, 7).expect("small box");
+    assert!(b.wraps(), "{b:?}");
+    let (w, s, e, n) = t.lon_lat_bounds(0.0);
+    assert!(b.min_lat < s && b.max_lat > n && b.min_lon < w && e > 179.9);
+}
+
+#[test]
+fn polar_and_world_tiles_read_everything() {
+    assert!(read_box(TileCoord::new(0, 0, 0).expect("t"), 1).is_none());
+    assert!(read_box(TileCoord::new(3, 4, 0).expect("t"), 3).is_none());
+    assert!(read_box(TileCoord::new(12, 2476, 1280).expect("t"), 10).is_some());
+}
+
+#[test]
+fn split_tallies_count_like_one() {
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    for len in [0usize, 1, 5, 127, 128, 129, 130, 131, 1000, 5003] {
+        let run: Vec<u8> = (0..len)
+            .map(|_| match rng.random_range(0..3) {
+                0 => rng.random_range(0..=255),
+                _ => rng.random_range(1..12),
+            })
+            .collect();
+        // Start from a tally that already holds two sectors, as a cell
+        // whose rows arrive in two runs would.
+        let (mut a, mut ta) = ([0u32; 256], vec![3u8, 200]);
+        a[3] = 7;
+        a[200] = 1;
+        let (mut b, mut tb) = (a, ta.clone());
+        tally_run(&run, &mut a, &mut ta);
+        for &s in &run {
+            bump(&mut b, &mut tb, s);
+        }
+        assert_eq!(a, b, "len {len}");
+        ta.sort_unstable();
+        tb.sort_unstable();
+        assert_eq!(ta, tb, "len {len}");
+        assert_eq!(a.iter().sum::<u32>(), 8 + len as u32);
+    }
+}
+
+#[test]
+fn group_ends_where_the_run_ends() {
+    // Runs of every length from 1 to 40, then one to the very end.
+    let mut v: Vec<u64> = Vec::new();
+    for len in 1..=40u64 {
+        v.extend(std::iter::repeat_n(len, len as usize));
+    }
+    v.extend(std::iter::repeat_n(99, 20));
+    let mut at = 0;
+    for len in 1..=40u64 {
+        let end = group_end(&v, at, |c| c == len);
+        assert_eq!(end - at, len as usize, "run {len}");
+        at = end;
+    }
+    assert_eq!(group_end(&v, at, |c| c == 99), v.len());
+    assert_eq!(group_end(&v, v.len() - 1, |c| c == 99), v.len());
+}
+
+#[test]
+fn gallop_finds_the_partition_point() {
+    let v: Vec<u64> = (0..1000).map(|i| i * 3).collect();
+    for from in [0, 1, 10, 500, 999, 1000] {
+        for x in [0u64, 1, 2, 3, 30, 31, 1500, 2997, 2998, 5000] {
+            let want = v.partition_point(|&c| c < x).max(from);
+            assert_eq!(gallop(&v, from, |c| c < x), want, "from {from} x {x}");
+        }
+    }
+}
+
+#[test]
+fn cover_holds_every_point_of_the_box() {
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let mut boxes: Vec<BBox> = Vec::new();
+    for z in [4u32, 6, 8, 10, 12, 14, 16, 18] {
+        for (lat, lon) in [
+            (55.75, 37.6),
+            (65.0, 179.99),
+            (65.0, -179.99),
+            (0.0, 0.0),
+            (-33.9, 18.4),
+            (80.0, 10.0),
+        ] {
+            let n = f64::from(1u32 << z);
+            let x = ((lon + 180.0) / 360.0 * n).floor().min(n - 1.0) as u32;
+            let y = (super::super::coord::world_y(lat) * n).floor() as u32;
+            let t = TileCoord::new(z, x, y).expect("tile");
+            boxes.extend(read_box(t, super::super::zoom::res_for_zoom(z as u8)));
+        }
+    }
+    assert!(boxes.len() > 40);
+    for b in boxes {
+        let ranges = cover(&b).expect("a tile's box has a cover");
+        for _ in 0..2_000 {
+            let lat = rng.random_range(b.min_lat..=b.max_lat);
+            let mut lon = rng.random_range(b.min_lon..=b.min_lon + b.width());
+            if lon > 180.0 {
+                lon -= 360.0;
+            }
+            let c = u64::from(cell_of(lat, lon).expect("cell"));
+            assert!(
+                ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi),
+                "{lat},{lon} of {b:?}"
+            );
+        }
+    }
+}
