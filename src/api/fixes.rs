@@ -136,7 +136,7 @@ async fn effect_of(
         .cloned();
     let body = tokio::task::spawn_blocking(move || {
         let data = st.engine.index.read();
-        let span = st.engine.fixes.span(&data);
+        let span = data.time_span();
         let e = effect(&data, span, &fix, window);
         let trend = district.as_ref().map(|d| {
             (
@@ -185,7 +185,7 @@ pub(super) async fn with_verdicts(
     Ok(tokio::task::spawn_blocking(move || {
         let verdicts: Vec<Verdict> = {
             let data = st.engine.index.read();
-            let span = st.engine.fixes.span(&data);
+            let span = data.time_span();
             fixes
                 .iter()
                 .map(|fix| effect(&data, span, fix, DEFAULT_WINDOW_DAYS).verdict)

@@ -125,7 +125,7 @@ fn fixes_tile(
     use crate::tiles::fixes::{self, FixFeature};
     let book = &st.engine.fixes;
     let all = book.all();
-    let span = book.span(data);
+    let span = data.time_span();
     let cat = &st.engine.catalogue;
     let mut shown = Vec::new();
     for fix in all.iter() {

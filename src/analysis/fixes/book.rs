@@ -2,20 +2,15 @@
 //! each committed insert, read by every effect, cell and tile request.
 
 use super::Fix;
-use crate::index::Data;
-use parking_lot::{Mutex, RwLock};
+use parking_lot::RwLock;
 use std::sync::Arc;
 
-/// The data's time span as of a data version.
-type SpanAt = (u64, Option<(i64, i64)>);
-
-/// All recorded fixes, by id, plus a cache of the data's time span.
+/// All recorded fixes, by id.
 #[derive(Debug, Default)]
 pub struct FixBook {
     // Readers clone the Arc and let go of the lock at once; a new fix
     // replaces the list (fixes are few and written rarely).
     list: RwLock<Arc<Vec<Arc<Fix>>>>,
-    span: Mutex<Option<SpanAt>>,
 }
 
 impl FixBook {
@@ -24,7 +19,6 @@ impl FixBook {
         fixes.sort_by_key(|f| f.id);
         FixBook {
             list: RwLock::new(Arc::new(fixes.into_iter().map(Arc::new).collect())),
-            span: Mutex::new(None),
         }
     }
 
@@ -58,19 +52,5 @@ impl FixBook {
             .filter(|f| f.touches(cell))
             .cloned()
             .collect()
-    }
-
-    /// The oldest and newest appeal time of `data`, remembered per data
-    /// version: finding them is a scan of every appeal.
-    pub fn span(&self, data: &Data) -> Option<(i64, i64)> {
-        let mut cached = self.span.lock();
-        if let Some((seq, span)) = *cached
-            && seq == data.seq
-        {
-            return span;
-        }
-        let span = data.time_span();
-        *cached = Some((data.seq, span));
-        span
     }
 }

@@ -100,7 +100,7 @@ pub struct Effect {
 }
 
 /// Computes the effect of `fix` over `window_days` each side of its date;
-/// `span` is the data's time span (see [`super::book::FixBook::span`]).
+/// `span` is the data's time span ([`Data::time_span`], cached per write).
 pub fn effect(data: &Data, span: Option<(i64, i64)>, fix: &Fix, window_days: u32) -> Effect {
     let w = Windows::new(fix.done_at, window_days, span);
     let area = Side::new(
