@@ -1,9 +1,11 @@
 //! Command-line and environment configuration. Every flag also reads from a
 //! `HEXWATCH_*` environment variable; values are validated into types here.
 
+use crate::store::{StoreOptions, TlsMode};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// hexwatch: H3 heat maps of citizens' appeals.
 #[derive(Debug, Parser)]
@@ -30,9 +32,42 @@ pub enum Command {
 /// Database selection shared by every command.
 #[derive(Debug, Clone, Args)]
 pub struct DbArgs {
-    /// Database URL: `sqlite://PATH` (created if missing).
+    /// Database URL: `sqlite://PATH` (created if missing) or
+    /// `postgres://USER:PASSWORD@HOST:PORT/DB` (several instances may share it).
     #[arg(long, env = "HEXWATCH_DB", default_value = "sqlite://hexwatch.db")]
     pub db: String,
+    /// Most PostgreSQL connections per instance.
+    #[arg(long, env = "HEXWATCH_DB_POOL_SIZE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub db_pool_size: u32,
+    /// Seconds a PostgreSQL statement may run before it is cancelled (0: no limit).
+    #[arg(long, env = "HEXWATCH_DB_STATEMENT_TIMEOUT", default_value_t = 60)]
+    pub db_statement_timeout: u64,
+    /// Seconds a request waits for a free database connection before it
+    /// fails with 503 (e.g. while PostgreSQL is down).
+    #[arg(long, env = "HEXWATCH_DB_ACQUIRE_TIMEOUT", default_value_t = 5)]
+    pub db_acquire_timeout: u64,
+    /// TLS to PostgreSQL: disable, allow, prefer, require, verify-ca or
+    /// verify-full (default: the URL's `sslmode`, else prefer).
+    #[arg(long, env = "HEXWATCH_DB_TLS", value_parser = parse_tls)]
+    pub db_tls: Option<TlsMode>,
+    /// Index snapshot file (default: beside a SQLite file; none for PostgreSQL).
+    /// Each instance keeps its own, on local disk.
+    #[arg(long, env = "HEXWATCH_SNAPSHOT")]
+    pub snapshot: Option<PathBuf>,
+}
+
+impl DbArgs {
+    /// The store's connection settings.
+    pub fn store_options(&self) -> StoreOptions {
+        StoreOptions {
+            pool_size: self.db_pool_size,
+            statement_timeout: (self.db_statement_timeout > 0)
+                .then(|| Duration::from_secs(self.db_statement_timeout)),
+            acquire_timeout: Duration::from_secs(self.db_acquire_timeout.max(1)),
+            tls: self.db_tls,
+            snapshot: self.snapshot.clone(),
+        }
+    }
 }
 
 /// Options shared by the commands that read or aggregate appeals.
@@ -141,6 +176,12 @@ pub struct GenerateArgs {
     /// Where to write the truth file (default: OUT with `.truth.json`).
     #[arg(long, env = "HEXWATCH_GEN_TRUTH")]
     pub truth: Option<PathBuf>,
+}
+
+fn parse_tls(s: &str) -> Result<TlsMode, String> {
+    s.parse().map_err(|_| {
+        format!("unknown TLS mode {s:?} (disable, allow, prefer, require, verify-ca, verify-full)")
+    })
 }
 
 fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {

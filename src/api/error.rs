@@ -79,16 +79,15 @@ pub fn body_rejection(
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match &e {
-            StoreError::Db(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => {
-                tracing::error!(error = %e, "database unavailable");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "database_unavailable",
-                    "the database is unavailable; retry later",
-                )
-            }
-            _ => ApiError::internal(e),
+        if e.is_unavailable() {
+            tracing::error!(error = %e, "database unavailable");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the database is unavailable; nothing was written, retry later",
+            )
+        } else {
+            ApiError::internal(e)
         }
     }
 }

@@ -28,7 +28,8 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
             )
         })?,
     };
-    let engine = std::sync::Arc::new(Engine::open(&args.db.db).await?);
+    let engine =
+        std::sync::Arc::new(Engine::open_with(&args.db.db, &args.db.store_options()).await?);
     if let Some(path) = &args.districts {
         let n = add_districts(&engine, path).await?;
         println!("added {n} districts from {}", path.display());

@@ -24,7 +24,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import::import(args).await,
         Command::Generate(args) => generate(args).await,
         Command::Migrate(args) => {
-            let store = crate::store::Store::open(&args.db).await?;
+            let store = crate::store::Store::open_with(&args.db, &args.store_options()).await?;
             let (uuid, seq) = store.version().await?;
             tracing::info!(db = %args.db, %uuid, seq, "database is migrated");
             store.close().await;

@@ -12,7 +12,7 @@ use std::time::Duration;
 const SNAPSHOT_EVERY: Duration = Duration::from_secs(300);
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let engine = Arc::new(Engine::open(&args.db.db).await?);
+    let engine = Arc::new(Engine::open_with(&args.db.db, &args.db.store_options()).await?);
     if args.demo && engine.index.is_empty() {
         let truth = seed_demo(&engine, args.demo_appeals).await?;
         seed_demo_fixes(&engine, &truth, args.region.timezone).await?;
@@ -48,8 +48,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         engine.index.len()
     );
     let snapshots = tokio::spawn(keep_snapshot_fresh(engine.clone()));
+    // Other instances may write to a shared database: follow them.
+    let follower = engine
+        .store
+        .is_shared()
+        .then(|| tokio::spawn(crate::engine::follow::run(engine.clone())));
     crate::api::run(listener, state, shutdown_signal()).await?;
     snapshots.abort();
+    if let Some(f) = follower {
+        f.abort();
+    }
     engine.save_snapshot().await;
     engine.store.close().await;
     tracing::info!("stopped");

@@ -1,19 +1,27 @@
 //! All SQL lives here. [`Store`] is the narrow interface the rest of hexwatch
 //! sees: write a batch of appeals in one transaction, read the catalogue, and
 //! stream appeals (all of them, or those changed since a sequence number) to
-//! build the in-memory index, store and list fixes.
+//! build the in-memory index, store and list fixes, and follow what other
+//! server instances write. Two implementations, SQLite and PostgreSQL; what
+//! they share (the batch write's logic, row decoding) is written once.
 
+mod batch;
+mod options;
+mod postgres;
+mod rows;
 mod sqlite;
 
 use crate::domain::{Appeal, Sector, Status};
 use futures_util::stream::BoxStream;
+pub use options::{StoreOptions, TlsMode};
+pub use postgres::{ChangeFeed, PgStore};
 pub use sqlite::SqliteStore;
 
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database URL is not one hexwatch can open.
-    #[error("unsupported database URL {0:?} (expected sqlite://PATH)")]
+    #[error("unsupported database URL {0:?} (expected sqlite://PATH or postgres://…)")]
     UnsupportedUrl(String),
     /// The database reported an error.
     #[error("database error: {0}")]
@@ -24,6 +32,30 @@ pub enum StoreError {
     /// The database holds something hexwatch did not expect.
     #[error("corrupt data: {0}")]
     Corrupt(String),
+}
+
+impl StoreError {
+    /// True when the database could not be reached (down, restarting, the
+    /// connection lost or the pool exhausted): worth a 503 and a retry, not a 500.
+    pub fn is_unavailable(&self) -> bool {
+        let StoreError::Db(e) = self else {
+            return false;
+        };
+        match e {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed => true,
+            // Class 08 (connection exception), 57P01-03 (admin shutdown,
+            // crash shutdown, cannot connect now).
+            sqlx::Error::Database(d) => d
+                .code()
+                .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+            _ => false,
+        }
+    }
 }
 
 /// What a write did to one record of a batch.
@@ -102,7 +134,7 @@ pub struct NewDistrict {
 }
 
 /// A stored district.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct StoredDistrict {
     /// Database id.
     pub id: i64,
@@ -138,20 +170,74 @@ pub struct FixRow {
     pub created_at: i64,
 }
 
+/// Everything other writers changed after a sequence number, read from one
+/// consistent snapshot of the database.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// The change sequence the snapshot includes, completely.
+    pub seq: u64,
+    /// Appeals changed after the asked-for sequence, in change order.
+    pub rows: Vec<IndexRow>,
+    /// Districts with an id above the asked-for one.
+    pub districts: Vec<StoredDistrict>,
+    /// Fixes with an id above the asked-for one.
+    pub fixes: Vec<FixRow>,
+}
+
 /// The database behind hexwatch.
 #[derive(Debug, Clone)]
 pub enum Store {
     /// An embedded SQLite file.
     Sqlite(SqliteStore),
+    /// A PostgreSQL database, possibly shared by several instances.
+    Postgres(PgStore),
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `url` and applies migrations.
+    /// Opens (creating if needed) the database at `url` with default
+    /// options and applies migrations.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Self::open_with(url, &StoreOptions::default()).await
+    }
+
+    /// Opens the database at `url` (`sqlite://PATH` or `postgres://…`) and
+    /// applies migrations.
+    pub async fn open_with(url: &str, opts: &StoreOptions) -> Result<Store, StoreError> {
         if url.starts_with("sqlite:") {
-            Ok(Store::Sqlite(SqliteStore::open(url).await?))
+            Ok(Store::Sqlite(SqliteStore::open(url, opts).await?))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Store::Postgres(PgStore::open(url, opts).await?))
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    /// True when other server instances may write to this database, so the
+    /// index must follow their changes.
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Store::Postgres(_))
+    }
+
+    /// Everything changed after `seq`: appeals, and districts and fixes with
+    /// ids above the given ones; from one snapshot, so `Changes::seq` is
+    /// complete.
+    pub async fn changes_since(
+        &self,
+        seq: u64,
+        district_after: i64,
+        fix_after: i64,
+    ) -> Result<Changes, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.changes_since(seq, district_after, fix_after).await,
+            Store::Postgres(s) => s.changes_since(seq, district_after, fix_after).await,
+        }
+    }
+
+    /// A feed of change notifications from other instances, if the backend has one.
+    pub async fn feed(&self) -> Result<Option<ChangeFeed>, StoreError> {
+        match self {
+            Store::Sqlite(_) => Ok(None),
+            Store::Postgres(s) => Ok(Some(s.feed().await?)),
         }
     }
 
@@ -159,6 +245,7 @@ impl Store {
     pub async fn sectors(&self) -> Result<Vec<Sector>, StoreError> {
         match self {
             Store::Sqlite(s) => s.sectors().await,
+            Store::Postgres(s) => s.sectors().await,
         }
     }
 
@@ -167,6 +254,7 @@ impl Store {
     pub async fn write_appeals(&self, appeals: &[Appeal]) -> Result<WriteResult, StoreError> {
         match self {
             Store::Sqlite(s) => s.write_appeals(appeals).await,
+            Store::Postgres(s) => s.write_appeals(appeals).await,
         }
     }
 
@@ -175,6 +263,7 @@ impl Store {
     pub async fn insert_fix(&self, fix: &FixRow) -> Result<(i64, u64), StoreError> {
         match self {
             Store::Sqlite(s) => s.insert_fix(fix).await,
+            Store::Postgres(s) => s.insert_fix(fix).await,
         }
     }
 
@@ -182,6 +271,7 @@ impl Store {
     pub async fn fixes(&self) -> Result<Vec<FixRow>, StoreError> {
         match self {
             Store::Sqlite(s) => s.fixes().await,
+            Store::Postgres(s) => s.fixes().await,
         }
     }
 
@@ -190,6 +280,7 @@ impl Store {
     pub fn rows_since(&self, seq: u64) -> BoxStream<'_, Result<IndexRow, StoreError>> {
         match self {
             Store::Sqlite(s) => s.rows_since(seq),
+            Store::Postgres(s) => s.rows_since(seq),
         }
     }
 
@@ -197,6 +288,7 @@ impl Store {
     pub async fn version(&self) -> Result<(String, u64), StoreError> {
         match self {
             Store::Sqlite(s) => s.version().await,
+            Store::Postgres(s) => s.version().await,
         }
     }
 
@@ -208,6 +300,7 @@ impl Store {
     ) -> Result<(Vec<i64>, u64), StoreError> {
         match self {
             Store::Sqlite(s) => s.insert_districts(districts).await,
+            Store::Postgres(s) => s.insert_districts(districts).await,
         }
     }
 
@@ -215,6 +308,7 @@ impl Store {
     pub async fn districts(&self) -> Result<Vec<StoredDistrict>, StoreError> {
         match self {
             Store::Sqlite(s) => s.districts().await,
+            Store::Postgres(s) => s.districts().await,
         }
     }
 
@@ -222,6 +316,7 @@ impl Store {
     pub async fn count(&self) -> Result<u64, StoreError> {
         match self {
             Store::Sqlite(s) => s.count().await,
+            Store::Postgres(s) => s.count().await,
         }
     }
 
@@ -229,6 +324,7 @@ impl Store {
     pub fn snapshot_path(&self) -> Option<std::path::PathBuf> {
         match self {
             Store::Sqlite(s) => s.snapshot_path(),
+            Store::Postgres(s) => s.snapshot_path(),
         }
     }
 
@@ -236,6 +332,7 @@ impl Store {
     pub async fn close(&self) {
         match self {
             Store::Sqlite(s) => s.close().await,
+            Store::Postgres(s) => s.close().await,
         }
     }
 }

@@ -1,10 +1,13 @@
 //! The SQLite backend: one file in WAL mode with `synchronous=FULL`, so an
 //! acknowledged (committed) write survives a crash of the process or the machine.
 
+mod changes;
 mod fixes;
 
-use super::{IndexRow, Outcome, StoreError, WriteResult};
-use crate::domain::{Appeal, Sector, Status};
+use super::batch::{self, BatchTx, Existing, FastMap, FastSet};
+use super::rows::index_row;
+use super::{IndexRow, StoreError, StoreOptions, WriteResult};
+use crate::domain::{Appeal, Sector};
 use futures_util::{StreamExt, TryStreamExt, stream::BoxStream};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -16,13 +19,6 @@ use std::time::Duration;
 
 mod districts;
 
-/// SQLite allows 32 766 bound variables per statement; 14 columns per row.
-const INSERT_ROWS: usize = 2_000;
-
-// The write path hashes every key of a batch; SipHash's DoS resistance buys
-// nothing for keys the batch itself supplies once.
-type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
-type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 /// Keys looked up per `IN (VALUES …)` query (2 variables each).
 const LOOKUP_ROWS: usize = 8_000;
 
@@ -31,18 +27,12 @@ const LOOKUP_ROWS: usize = 8_000;
 pub struct SqliteStore {
     pool: SqlitePool,
     path: Option<PathBuf>,
-}
-
-/// A stored appeal's mutable state, to classify a re-sent record.
-struct Existing {
-    id: i64,
-    status: u8,
-    resolved_at: Option<i64>,
+    snapshot: Option<PathBuf>,
 }
 
 impl SqliteStore {
     /// Opens the file named by `sqlite://PATH` (created if missing), migrated.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
+    pub async fn open(url: &str, store: &StoreOptions) -> Result<Self, StoreError> {
         let opts = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -60,10 +50,17 @@ impl SqliteStore {
             .connect_with(opts)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool, path })
+        Ok(SqliteStore {
+            pool,
+            path,
+            snapshot: store.snapshot.clone(),
+        })
     }
 
     pub(super) fn snapshot_path(&self) -> Option<PathBuf> {
+        if let Some(p) = &self.snapshot {
+            return Some(p.clone());
+        }
         self.path.as_ref().map(|p| {
             let mut s = p.clone().into_os_string();
             s.push(".hexidx");
@@ -118,7 +115,7 @@ impl SqliteStore {
         &self,
         appeals: &[Appeal],
     ) -> Result<WriteResult, StoreError> {
-        self.in_write_tx(async |conn| write_in_tx(conn, appeals).await)
+        self.in_write_tx(async |conn| batch::write(&mut SqliteBatch(conn), appeals).await)
             .await
     }
 
@@ -163,27 +160,9 @@ impl SqliteStore {
         };
         q.fetch(&self.pool)
             .map_err(StoreError::from)
-            .and_then(|r| async move { row_to_index(&r) })
+            .and_then(|r| async move { index_row(&r) })
             .boxed()
     }
-}
-
-fn row_to_index(r: &sqlx::sqlite::SqliteRow) -> Result<IndexRow, StoreError> {
-    let cell: i64 = r.try_get(1)?;
-    let sector: i64 = r.try_get(5)?;
-    let status: i64 = r.try_get(6)?;
-    Ok(IndexRow {
-        id: r.try_get(0)?,
-        cell: cell as u64,
-        lat: r.try_get(2)?,
-        lon: r.try_get(3)?,
-        created_at: r.try_get(4)?,
-        sector: u8::try_from(sector)
-            .map_err(|_| StoreError::Corrupt(format!("sector {sector}")))?,
-        status: Status::from_code(u8::try_from(status).unwrap_or(0)),
-        resolved_at: r.try_get(7)?,
-        source: r.try_get(8)?,
-    })
 }
 
 /// The data version (`meta.seq`) as the connection sees it.
@@ -195,37 +174,45 @@ async fn read_seq(conn: &mut sqlx::SqliteConnection) -> Result<u64, StoreError> 
         .map_err(|_| StoreError::Corrupt(format!("meta.seq = {seq:?}")))
 }
 
-async fn write_in_tx(
-    conn: &mut sqlx::SqliteConnection,
-    appeals: &[Appeal],
-) -> Result<WriteResult, StoreError> {
-    let seq_now = read_seq(conn).await?;
-    let seq = seq_now + 1;
-
-    // The last copy of each key in the batch is what gets stored.
-    let mut last: FastMap<(&str, &str), usize> = FastMap::default();
-    for (i, a) in appeals.iter().enumerate() {
-        last.insert((a.source.as_str(), a.external_id.as_str()), i);
-    }
-    let mut finals: Vec<usize> = last.values().copied().collect();
-    finals.sort_unstable();
-
-    // Optimistic insert: new appeals (the common case) need no lookup. Ids are
-    // assigned here, under the write lock, so the rows that a conflict skipped
-    // are simply the ids that do not exist afterwards.
-    let max_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM appeals")
-        .fetch_one(&mut *conn)
+/// Sets the change sequence (inside the write transaction that earned it).
+async fn write_seq(conn: &mut sqlx::SqliteConnection, seq: u64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE meta SET value = ? WHERE key = 'seq'")
+        .bind(seq.to_string())
+        .execute(&mut *conn)
         .await?;
-    let mut inserted: FastMap<usize, i64> = FastMap::default();
-    let mut maybe_existing: Vec<usize> = Vec::new();
-    for (c, chunk) in finals.chunks(INSERT_ROWS).enumerate() {
-        let first_id = max_id + 1 + (c * INSERT_ROWS) as i64;
+    Ok(())
+}
+
+/// A write transaction's connection, for the shared batch logic.
+struct SqliteBatch<'c>(&'c mut sqlx::SqliteConnection);
+
+impl BatchTx for SqliteBatch<'_> {
+    /// SQLite allows 32 766 bound variables per statement; 14 columns per row.
+    const INSERT_ROWS: usize = 2_000;
+
+    async fn seq(&mut self) -> Result<u64, StoreError> {
+        read_seq(self.0).await
+    }
+
+    async fn max_id(&mut self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM appeals")
+                .fetch_one(&mut *self.0)
+                .await?,
+        )
+    }
+
+    async fn insert(
+        &mut self,
+        appeals: &[&Appeal],
+        first_id: i64,
+        seq: u64,
+    ) -> Result<Option<FastSet<i64>>, StoreError> {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO appeals (id, source, external_id, sector_id, category, lat, lon, cell, \
              created_at, status, resolved_at, address, text, seq) ",
         );
-        qb.push_values(chunk.iter().enumerate(), |mut b, (k, &i)| {
-            let a = &appeals[i];
+        qb.push_values(appeals.iter().enumerate(), |mut b, (k, a)| {
             b.push_bind(first_id + k as i64)
                 .push_bind(a.source.as_str())
                 .push_bind(a.external_id.as_str())
@@ -242,151 +229,74 @@ async fn write_in_tx(
                 .push_bind(seq as i64);
         });
         qb.push(" ON CONFLICT (source, external_id) DO NOTHING");
-        let done = qb.build().execute(&mut *conn).await?.rows_affected() as usize;
-        if done == chunk.len() {
-            inserted.extend(
-                chunk
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &i)| (i, first_id + k as i64)),
-            );
-            continue;
+        let done = qb.build().execute(&mut *self.0).await?.rows_affected() as usize;
+        if done == appeals.len() {
+            return Ok(None);
         }
-        let last_id = first_id + chunk.len() as i64 - 1;
-        let present: FastSet<i64> =
+        let last_id = first_id + appeals.len() as i64 - 1;
+        let present =
             sqlx::query_scalar::<_, i64>("SELECT id FROM appeals WHERE id BETWEEN ? AND ?")
                 .bind(first_id)
                 .bind(last_id)
-                .fetch_all(&mut *conn)
-                .await?
-                .into_iter()
-                .collect();
-        for (k, &i) in chunk.iter().enumerate() {
-            let id = first_id + k as i64;
-            if present.contains(&id) {
-                inserted.insert(i, id);
-            } else {
-                maybe_existing.push(i);
+                .fetch_all(&mut *self.0)
+                .await?;
+        Ok(Some(present.into_iter().collect()))
+    }
+
+    async fn lookup(
+        &mut self,
+        appeals: &[&Appeal],
+    ) -> Result<FastMap<(String, String), Existing>, StoreError> {
+        let mut found = FastMap::default();
+        for chunk in appeals.chunks(LOOKUP_ROWS) {
+            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "SELECT id, source, external_id, status, resolved_at FROM appeals \
+                 WHERE (source, external_id) IN (",
+            );
+            qb.push_values(chunk, |mut b, a| {
+                b.push_bind(a.source.as_str())
+                    .push_bind(a.external_id.as_str());
+            });
+            qb.push(")");
+            for r in qb.build().fetch_all(&mut *self.0).await? {
+                let status: i64 = r.try_get(3)?;
+                found.insert(
+                    (r.try_get(1)?, r.try_get(2)?),
+                    Existing {
+                        id: r.try_get(0)?,
+                        status: u8::try_from(status).unwrap_or(0),
+                        resolved_at: r.try_get(4)?,
+                    },
+                );
             }
         }
-    }
-    let found = lookup(conn, maybe_existing.iter().map(|&i| &appeals[i])).await?;
-    // Keyed by borrowed strings of the batch, so the loops below never allocate.
-    let stored: FastMap<(&str, &str), &Existing> = maybe_existing
-        .iter()
-        .filter_map(|&i| {
-            let a = &appeals[i];
-            let x = found.get(&(a.source.clone(), a.external_id.clone()))?;
-            Some(((a.source.as_str(), a.external_id.as_str()), x))
-        })
-        .collect();
-
-    // Outcomes in batch order: each record against the state before it (stored,
-    // or an earlier copy in this batch).
-    let mut state: FastMap<(&str, &str), (u8, Option<i64>)> = FastMap::default();
-    let mut outcomes = Vec::with_capacity(appeals.len());
-    for a in appeals {
-        let key = (a.source.as_str(), a.external_id.as_str());
-        let now = (a.status.code(), a.resolved_at);
-        let before = state
-            .get(&key)
-            .copied()
-            .or_else(|| stored.get(&key).map(|x| (x.status, x.resolved_at)));
-        outcomes.push(match before {
-            None => Outcome::Accepted,
-            Some(b) if b == now => Outcome::Duplicate,
-            Some(_) => Outcome::Updated,
-        });
-        state.insert(key, now);
+        Ok(found)
     }
 
-    let mut changed = Vec::with_capacity(inserted.len() + maybe_existing.len());
-    for &i in &finals {
-        if let Some(&id) = inserted.get(&i) {
-            changed.push(IndexRow::from_appeal(id, &appeals[i]));
-        }
-    }
-    for &i in &maybe_existing {
-        let a = &appeals[i];
-        let Some(x) = stored.get(&(a.source.as_str(), a.external_id.as_str())) else {
-            return Err(StoreError::Corrupt(format!(
-                "appeal {}/{} conflicted on insert but is not stored",
-                a.source, a.external_id
-            )));
-        };
-        if (x.status, x.resolved_at) == (a.status.code(), a.resolved_at) {
-            continue;
-        }
-        sqlx::query("UPDATE appeals SET status = ?, resolved_at = ?, seq = ? WHERE id = ?")
+    async fn update(
+        &mut self,
+        rows: &[(i64, &Appeal)],
+        seq: u64,
+    ) -> Result<Vec<IndexRow>, StoreError> {
+        let mut out = Vec::with_capacity(rows.len());
+        for &(id, a) in rows {
+            // The index keeps the stored (first) location and time; only state changes.
+            let row = sqlx::query(
+                "UPDATE appeals SET status = ?, resolved_at = ?, seq = ? WHERE id = ? \
+                 RETURNING id, cell, lat, lon, created_at, sector_id, status, resolved_at, source",
+            )
             .bind(i64::from(a.status.code()))
             .bind(a.resolved_at)
             .bind(seq as i64)
-            .bind(x.id)
-            .execute(&mut *conn)
+            .bind(id)
+            .fetch_one(&mut *self.0)
             .await?;
-        // The index keeps the stored (first) location and time; only state changes.
-        let row: sqlx::sqlite::SqliteRow = sqlx::query(
-            "SELECT id, cell, lat, lon, created_at, sector_id, status, resolved_at, source \
-             FROM appeals WHERE id = ?",
-        )
-        .bind(x.id)
-        .fetch_one(&mut *conn)
-        .await?;
-        changed.push(row_to_index(&row)?);
-    }
-    if changed.is_empty() {
-        return Ok(WriteResult {
-            outcomes,
-            changed,
-            seq: seq_now,
-        });
-    }
-    write_seq(conn, seq).await?;
-    Ok(WriteResult {
-        outcomes,
-        changed,
-        seq,
-    })
-}
-
-/// Sets the change sequence (inside the write transaction that earned it).
-async fn write_seq(conn: &mut sqlx::SqliteConnection, seq: u64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE meta SET value = ? WHERE key = 'seq'")
-        .bind(seq.to_string())
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// Finds the stored state of the given appeals' (source, external_id).
-async fn lookup<'a>(
-    conn: &mut sqlx::SqliteConnection,
-    appeals: impl Iterator<Item = &'a Appeal>,
-) -> Result<FastMap<(String, String), Existing>, StoreError> {
-    let appeals: Vec<&Appeal> = appeals.collect();
-    let mut found = FastMap::default();
-    for chunk in appeals.chunks(LOOKUP_ROWS) {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT id, source, external_id, status, resolved_at FROM appeals \
-             WHERE (source, external_id) IN (",
-        );
-        qb.push_values(chunk, |mut b, a| {
-            b.push_bind(a.source.as_str())
-                .push_bind(a.external_id.as_str());
-        });
-        qb.push(")");
-        let rows = qb.build().fetch_all(&mut *conn).await?;
-        for r in rows {
-            let status: i64 = r.try_get(3)?;
-            found.insert(
-                (r.try_get(1)?, r.try_get(2)?),
-                Existing {
-                    id: r.try_get(0)?,
-                    status: u8::try_from(status).unwrap_or(0),
-                    resolved_at: r.try_get(4)?,
-                },
-            );
+            out.push(index_row(&row)?);
         }
+        Ok(out)
     }
-    Ok(found)
+
+    async fn set_seq(&mut self, seq: u64) -> Result<(), StoreError> {
+        write_seq(self.0, seq).await
+    }
 }

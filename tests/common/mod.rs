@@ -1,7 +1,10 @@
-//! Shared helpers: a fresh migrated SQLite database per test, the real `app()`
-//! driven with `oneshot`, and a real server on a loopback socket.
+//! Shared helpers: a fresh migrated database per test (SQLite, or
+//! PostgreSQL with `HEXWATCH_TEST_DB=postgres`), the real `app()` driven with
+//! `oneshot`, and a real server on a loopback socket.
 
 #![allow(dead_code)]
+
+pub mod pg;
 
 use axum::Router;
 use axum::body::Body;
@@ -17,6 +20,7 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub state: AppState,
     pub dir: tempfile::TempDir,
+    url: String,
 }
 
 impl TestApp {
@@ -26,16 +30,17 @@ impl TestApp {
 
     pub async fn with_config(cfg: ApiConfig) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let url = test_db_url(dir.path()).await;
         let engine = Engine::open(&url).await.expect("open");
         TestApp {
             state: AppState::new(Arc::new(engine), cfg),
             dir,
+            url,
         }
     }
 
     pub fn db_url(&self) -> String {
-        format!("sqlite://{}", self.dir.path().join("t.db").display())
+        self.url.clone()
     }
 
     pub fn router(&self) -> Router {
@@ -111,6 +116,16 @@ impl TestApp {
     }
 }
 
+/// A fresh database for one test: a SQLite file in `dir`, or a new database
+/// on the test PostgreSQL when `HEXWATCH_TEST_DB=postgres`.
+pub async fn test_db_url(dir: &std::path::Path) -> String {
+    if pg::enabled() {
+        pg::fresh_db().await
+    } else {
+        format!("sqlite://{}", dir.join("t.db").display())
+    }
+}
+
 /// A valid appeal record.
 pub fn appeal(id: usize, sector: &str, lat: f64, lon: f64, created: &str) -> Value {
     json!({
@@ -133,4 +148,51 @@ pub fn error_of(v: &Value) -> &Value {
         "error shape: {v}"
     );
     e
+}
+
+/// Starts the real binary (`serve --db DB` on a free port, plus `extra`
+/// arguments) and waits until it listens; returns the child and its address.
+/// The log keeps being drained so the server never blocks on a full pipe.
+pub fn spawn_server(db: &str) -> (std::process::Child, String) {
+    spawn_server_with(db, &[])
+}
+
+/// [`spawn_server`] with extra arguments.
+pub fn spawn_server_with(db: &str, extra: &[&str]) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    use std::time::{Duration, Instant};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hexwatch"))
+        .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn hexwatch");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let addr = loop {
+        assert!(Instant::now() < deadline, "server did not start");
+        let line = lines.next().expect("server exited early").expect("line");
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split_whitespace().next().expect("addr").to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr)
+}
+
+/// Every stored appeal's `external_id`, read straight from the database (the
+/// oracle for "nothing acknowledged is missing").
+pub async fn stored_external_ids(db: &str) -> std::collections::HashSet<String> {
+    let sql = "SELECT external_id FROM appeals";
+    let ids: Vec<String> = if db.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(db).await.expect("db");
+        sqlx::query_scalar(sql).fetch_all(&pool).await.expect("ids")
+    } else {
+        let pool = sqlx::PgPool::connect(db).await.expect("db");
+        sqlx::query_scalar(sql).fetch_all(&pool).await.expect("ids")
+    };
+    ids.into_iter().collect()
 }

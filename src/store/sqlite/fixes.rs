@@ -2,9 +2,9 @@
 //! written in one transaction that also bumps `meta.seq`.
 
 use super::{SqliteStore, read_seq, write_seq};
+use crate::store::rows::{FIX_COLUMNS, FixRecord, fix_rows};
 use crate::store::{FixRow, StoreError};
-use sqlx::{QueryBuilder, Row, Sqlite};
-use std::collections::HashMap;
+use sqlx::{QueryBuilder, Sqlite};
 
 /// SQLite allows 32 766 bound variables per statement; 2 per cell row.
 const CELL_ROWS: usize = 10_000;
@@ -44,38 +44,25 @@ impl SqliteStore {
     }
 
     pub(in crate::store) async fn fixes(&self) -> Result<Vec<FixRow>, StoreError> {
-        let mut cells: HashMap<i64, Vec<u64>> = HashMap::new();
-        // Cells never set the sign bit, so SQL's order is the raw order.
-        let rows = sqlx::query("SELECT fix_id, cell FROM fix_cells ORDER BY fix_id, cell")
-            .fetch_all(&self.pool)
-            .await?;
-        for r in rows {
-            let cell: i64 = r.try_get(1)?;
-            cells.entry(r.try_get(0)?).or_default().push(cell as u64);
-        }
-        let rows = sqlx::query(
-            "SELECT id, title, sector_id, done_at, area, area_res, created_at FROM fixes ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                let id: i64 = r.try_get(0)?;
-                let sector: i64 = r.try_get(2)?;
-                let res: i64 = r.try_get(5)?;
-                let corrupt = |what: &str| StoreError::Corrupt(format!("fix {id}: {what}"));
-                let cells = cells.remove(&id).unwrap_or_default();
-                Ok(FixRow {
-                    id,
-                    title: r.try_get(1)?,
-                    sector: u8::try_from(sector).map_err(|_| corrupt("sector"))?,
-                    done_at: r.try_get(3)?,
-                    area: r.try_get(4)?,
-                    area_res: u8::try_from(res).map_err(|_| corrupt("area_res"))?,
-                    created_at: r.try_get(6)?,
-                    cells,
-                })
-            })
-            .collect()
+        let mut conn = self.pool.acquire().await?;
+        fixes_after(&mut conn, 0).await
     }
+}
+
+/// The fixes with an id above `after`, with their cells, by id.
+pub(super) async fn fixes_after(
+    conn: &mut sqlx::SqliteConnection,
+    after: i64,
+) -> Result<Vec<FixRow>, StoreError> {
+    let cells: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT fix_id, cell FROM fix_cells WHERE fix_id > ? ORDER BY fix_id, cell")
+            .bind(after)
+            .fetch_all(&mut *conn)
+            .await?;
+    let sql = format!("SELECT {FIX_COLUMNS} FROM fixes WHERE id > ? ORDER BY id");
+    let records: Vec<FixRecord> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(after)
+        .fetch_all(&mut *conn)
+        .await?;
+    fix_rows(records, cells)
 }

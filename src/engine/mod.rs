@@ -1,12 +1,17 @@
 //! The engine ties the store and the index together: writes go to the
 //! database first and reach the index only after their transaction commits;
 //! at start the index is restored from a snapshot plus the rows changed since.
+//! On a shared database ([`follow`]) the index also follows what other
+//! instances write, so its sequence number always means "every change up to
+//! here is applied" — the version ETags and tile caches rely on.
+
+pub mod follow;
 
 use crate::analysis::fixes::{Fix, FixBook};
 use crate::districts::{DistrictInput, Districts, ParsedDistrict, parse::parse_geometry};
 use crate::domain::{Appeal, Catalogue};
 use crate::index::{Data, Index, snapshot};
-use crate::store::{FixRow, NewDistrict, Store, StoreError, WriteResult};
+use crate::store::{FixRow, NewDistrict, Store, StoreError, StoreOptions, WriteResult};
 use futures_util::TryStreamExt;
 use std::sync::Arc;
 use std::time::Instant;
@@ -31,9 +36,14 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Opens the database and loads the index.
+    /// Opens the database with default options and loads the index.
     pub async fn open(db_url: &str) -> anyhow::Result<Engine> {
-        let store = Store::open(db_url).await?;
+        Self::open_with(db_url, &StoreOptions::default()).await
+    }
+
+    /// Opens the database and loads the index.
+    pub async fn open_with(db_url: &str, opts: &StoreOptions) -> anyhow::Result<Engine> {
+        let store = Store::open_with(db_url, opts).await?;
         let catalogue = Catalogue::new(store.sectors().await?);
         let (db_uuid, db_seq) = store.version().await?;
         let started = Instant::now();
@@ -88,7 +98,12 @@ impl Engine {
     pub async fn write(&self, appeals: &[Appeal]) -> Result<WriteResult, StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut result = self.store.write_appeals(appeals).await?;
-        if !result.changed.is_empty() {
+        if self.gap_before(result.seq) {
+            // Another instance wrote in between: read everything up to and
+            // including this write from the database, in order.
+            result.changed.clear();
+            self.follow_locked().await?;
+        } else if !result.changed.is_empty() {
             let index = self.index.clone();
             let changed = std::mem::take(&mut result.changed);
             let seq = result.seq;
@@ -122,6 +137,15 @@ impl Engine {
             })
             .collect();
         let (ids, seq) = self.store.insert_districts(&rows).await?;
+        let created: Vec<(i64, String)> = ids
+            .iter()
+            .copied()
+            .zip(rows.into_iter().map(|r| r.name))
+            .collect();
+        if self.gap_before(seq) {
+            self.follow_locked().await?;
+            return Ok(created);
+        }
         let inputs: Vec<DistrictInput> = parsed
             .into_iter()
             .zip(&ids)
@@ -134,7 +158,6 @@ impl Engine {
                 geojson: d.geojson,
             })
             .collect();
-        let created: Vec<(i64, String)> = inputs.iter().map(|d| (d.id, d.name.clone())).collect();
         let current = self.districts();
         // Covers cost milliseconds to seconds: off the async threads.
         let next = tokio::task::spawn_blocking(move || current.with(inputs))
@@ -154,6 +177,12 @@ impl Engine {
         let mut fix = Fix::from_row(row.clone()).map_err(StoreError::Corrupt)?;
         let _guard = self.write_lock.lock().await;
         let (id, seq) = self.store.insert_fix(&row).await?;
+        if self.gap_before(seq) {
+            self.follow_locked().await?;
+            return self.fixes.get(id).ok_or_else(|| {
+                StoreError::Corrupt(format!("fix {id} was stored but not read back"))
+            });
+        }
         fix.id = id;
         // The fix is listed before the version moves: a tile built under the
         // new version must show it.
@@ -195,23 +224,12 @@ impl Engine {
 
 /// Reads the stored districts and builds their masks.
 async fn load_districts(store: &Store) -> Result<Districts, StoreError> {
-    let stored = store.districts().await?;
-    let mut inputs = Vec::with_capacity(stored.len());
-    for d in stored {
-        let value: serde_json::Value = serde_json::from_str(&d.geometry)
-            .map_err(|e| StoreError::Corrupt(format!("district {} geometry: {e}", d.id)))?;
-        let (geometry, _) = parse_geometry(Some(&value)).map_err(|(field, msg)| {
-            StoreError::Corrupt(format!("district {} {field}: {msg}", d.id))
-        })?;
-        inputs.push(DistrictInput {
-            id: d.id,
-            name: d.name,
-            code: d.code,
-            created_at: d.created_at,
-            geometry,
-            geojson: d.geometry,
-        });
-    }
+    let inputs = store
+        .districts()
+        .await?
+        .into_iter()
+        .map(district_input)
+        .collect::<Result<Vec<_>, _>>()?;
     let started = Instant::now();
     let n = inputs.len();
     let districts = tokio::task::spawn_blocking(move || Districts::default().with(inputs))
@@ -225,6 +243,22 @@ async fn load_districts(store: &Store) -> Result<Districts, StoreError> {
         );
     }
     Ok(districts)
+}
+
+/// A stored district with its geometry parsed again (as validated when stored).
+fn district_input(d: crate::store::StoredDistrict) -> Result<DistrictInput, StoreError> {
+    let value: serde_json::Value = serde_json::from_str(&d.geometry)
+        .map_err(|e| StoreError::Corrupt(format!("district {} geometry: {e}", d.id)))?;
+    let (geometry, _) = parse_geometry(Some(&value))
+        .map_err(|(field, msg)| StoreError::Corrupt(format!("district {} {field}: {msg}", d.id)))?;
+    Ok(DistrictInput {
+        id: d.id,
+        name: d.name,
+        code: d.code,
+        created_at: d.created_at,
+        geometry,
+        geojson: d.geometry,
+    })
 }
 
 /// Reads the stored fixes (their rings are derived here, off the async threads).

@@ -1,0 +1,81 @@
+//! Row decoding shared by both backends: the schemas use the same column
+//! order and 64-bit integers, so one generic decoder serves SQLite and
+//! PostgreSQL rows alike.
+
+use super::{FixRow, IndexRow, StoreError};
+use crate::domain::Status;
+use sqlx::{ColumnIndex, Decode, Row, Type};
+use std::collections::HashMap;
+
+/// Decodes `id, cell, lat, lon, created_at, sector_id, status, resolved_at, source`.
+pub(super) fn index_row<R>(r: &R) -> Result<IndexRow, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    for<'a> i64: Decode<'a, R::Database> + Type<R::Database>,
+    for<'a> Option<i64>: Decode<'a, R::Database> + Type<R::Database>,
+    for<'a> f64: Decode<'a, R::Database> + Type<R::Database>,
+    for<'a> String: Decode<'a, R::Database> + Type<R::Database>,
+{
+    let cell: i64 = r.try_get(1)?;
+    let sector: i64 = r.try_get(5)?;
+    let status: i64 = r.try_get(6)?;
+    Ok(IndexRow {
+        id: r.try_get(0)?,
+        cell: cell as u64,
+        lat: r.try_get(2)?,
+        lon: r.try_get(3)?,
+        created_at: r.try_get(4)?,
+        sector: u8::try_from(sector)
+            .map_err(|_| StoreError::Corrupt(format!("sector {sector}")))?,
+        status: Status::from_code(u8::try_from(status).unwrap_or(0)),
+        resolved_at: r.try_get(7)?,
+        source: r.try_get(8)?,
+    })
+}
+
+/// A `fixes` row as selected by both backends.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct FixRecord {
+    id: i64,
+    title: String,
+    sector_id: i64,
+    done_at: i64,
+    area: String,
+    area_res: i64,
+    created_at: i64,
+}
+
+/// The `fixes` columns of [`FixRecord`].
+pub(super) const FIX_COLUMNS: &str = "id, title, sector_id, done_at, area, area_res, created_at";
+
+/// Joins fix records with their `(fix_id, cell)` rows (cells ascending per fix).
+pub(super) fn fix_rows(
+    records: Vec<FixRecord>,
+    cells: Vec<(i64, i64)>,
+) -> Result<Vec<FixRow>, StoreError> {
+    let mut by_fix: HashMap<i64, Vec<u64>> = HashMap::new();
+    for (fix, cell) in cells {
+        // Cells never set the sign bit, so SQL's order is the raw order.
+        by_fix.entry(fix).or_default().push(cell as u64);
+    }
+    records
+        .into_iter()
+        .map(|r| {
+            let corrupt = |what: &str| StoreError::Corrupt(format!("fix {}: {what}", r.id));
+            Ok(FixRow {
+                id: r.id,
+                sector: u8::try_from(r.sector_id).map_err(|_| corrupt("sector"))?,
+                area_res: u8::try_from(r.area_res).map_err(|_| corrupt("area_res"))?,
+                cells: by_fix.remove(&r.id).unwrap_or_default(),
+                title: r.title,
+                done_at: r.done_at,
+                area: r.area,
+                created_at: r.created_at,
+            })
+        })
+        .collect()
+}
+
+/// The `districts` columns of [`super::StoredDistrict`].
+pub(super) const DISTRICT_COLUMNS: &str = "id, name, code, geometry, created_at";
