@@ -7,10 +7,7 @@ mod tiles_common;
 
 use axum::http::StatusCode;
 use common::{TestApp, error_of};
-use hexwatch::api::{ApiConfig, AppState};
-use hexwatch::engine::Engine;
 use serde_json::{Value, json};
-use std::sync::Arc;
 
 fn square(w: f64, s: f64, e: f64, n: f64) -> Value {
     json!([[w, s], [e, s], [e, n], [w, n], [w, s]])
@@ -368,11 +365,7 @@ async fn districts_survive_a_restart() {
         .get("/api/v1/districts/3/summary?from=2025-10-01&to=2025-11-01")
         .await;
     app.state.engine.store.close().await;
-    let engine = Engine::open(&app.db_url()).await.expect("reopen");
-    let again = TestApp {
-        state: AppState::new(Arc::new(engine), ApiConfig::default()),
-        dir: app.dir,
-    };
+    let again = app.reopened().await;
     let (_, list) = again.get("/api/v1/districts").await;
     assert_eq!(list["districts"].as_array().map(Vec::len), Some(3));
     let (_, after) = again

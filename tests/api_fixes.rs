@@ -10,10 +10,7 @@ mod tiles_common;
 use axum::http::StatusCode;
 use common::{TestApp, error_of};
 use h3o::{CellIndex, LatLng, Resolution};
-use hexwatch::api::{ApiConfig, AppState};
-use hexwatch::engine::Engine;
 use serde_json::{Value, json};
-use std::sync::Arc;
 
 /// 2025-06-01T00:00:00+03:00, the fix date of the constructed data.
 const D: i64 = 1_748_725_200;
@@ -239,11 +236,7 @@ async fn a_fix_survives_a_restart() {
     assert_eq!(before["area"]["kind"], "polygon");
     app.state.engine.store.close().await;
 
-    let engine = Engine::open(&app.db_url()).await.expect("reopen");
-    let again = TestApp {
-        state: AppState::new(Arc::new(engine), ApiConfig::default()),
-        dir: app.dir,
-    };
+    let again = app.reopened().await;
     let (s, after) = again.get("/api/v1/fixes/1").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(after, before);

@@ -39,6 +39,17 @@ impl TestApp {
         }
     }
 
+    /// A new engine over the same database (after `store.close()`): what a
+    /// restarted server sees.
+    pub async fn reopened(self) -> TestApp {
+        let engine = Engine::open(&self.url).await.expect("reopen");
+        TestApp {
+            state: AppState::new(Arc::new(engine), ApiConfig::default()),
+            dir: self.dir,
+            url: self.url,
+        }
+    }
+
     pub fn db_url(&self) -> String {
         self.url.clone()
     }

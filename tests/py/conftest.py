@@ -2,7 +2,10 @@
 data set, and a small HTTP client (standard library only).
 
 HEXWATCH_BIN names the binary to test; by default target/debug/hexwatch,
-built with `cargo build --bin hexwatch` when missing.
+built with `cargo build --bin hexwatch` when missing. With
+HEXWATCH_TEST_DB=postgres every server gets a fresh database on the
+PostgreSQL named by HEXWATCH_TEST_PG_URL (scripts/test.sh starts one with
+scripts/pg-temp.sh) instead of its own SQLite file.
 """
 
 from __future__ import annotations
@@ -71,6 +74,19 @@ class Response:
 
 
 _RUNNING: set = set()
+_DB_COUNTER = iter(range(1_000_000))
+
+
+def fresh_db_url(workdir: Path) -> str:
+    """A database for one server: a SQLite file, or a new PostgreSQL database."""
+    if os.environ.get("HEXWATCH_TEST_DB") != "postgres":
+        return f"sqlite://{workdir / 'hexwatch.db'}"
+    admin = os.environ.get("HEXWATCH_TEST_PG_URL")
+    if not admin:
+        pytest.exit("HEXWATCH_TEST_DB=postgres needs HEXWATCH_TEST_PG_URL", returncode=2)
+    name = f"py{os.getpid()}_{next(_DB_COUNTER)}"
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+    return admin.rsplit("/", 1)[0] + "/" + name
 
 
 @atexit.register
@@ -92,11 +108,13 @@ class Server:
         self.base = ""
         self.log_path = workdir / "server.log"
         self._cache: dict = {}
+        self.db_url: str | None = None
 
     # -- process ------------------------------------------------------------
     def start(self) -> "Server":
         self.workdir.mkdir(parents=True, exist_ok=True)
-        db = self.workdir / "hexwatch.db"
+        if self.db_url is None:
+            self.db_url = fresh_db_url(self.workdir)
         env = {k: v for k, v in os.environ.items() if not k.startswith("HEXWATCH_")}
         env.setdefault("RUST_LOG", "info")
         last = ""
@@ -105,7 +123,7 @@ class Server:
             self.base = f"http://127.0.0.1:{port}"
             log = open(self.log_path, "ab")
             self.proc = subprocess.Popen(
-                [str(self.binary), "serve", "--db", f"sqlite://{db}",
+                [str(self.binary), "serve", "--db", self.db_url,
                  "--listen", f"127.0.0.1:{port}", "--timezone", self.tz],
                 cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

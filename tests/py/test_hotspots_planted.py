@@ -38,7 +38,7 @@ import subprocess
 import h3
 import pytest
 
-from conftest import Server
+from conftest import Server, fresh_db_url
 
 RES = 10
 APPEALS = 60_000
@@ -59,9 +59,10 @@ def planted(hexwatch_bin, tmp_path_factory):
                     "--appeals", str(APPEALS), "--years", "1", "--out", str(csv)],
                    check=True, capture_output=True)
     truth = json.loads((work / "kazan.truth.json").read_text())
-    subprocess.run([str(hexwatch_bin), "import", "--db", f"sqlite://{work / 'hexwatch.db'}",
-                    str(csv)], check=True, capture_output=True)
     srv = Server(hexwatch_bin, work)
+    srv.db_url = fresh_db_url(work)
+    subprocess.run([str(hexwatch_bin), "import", "--db", srv.db_url,
+                    str(csv)], check=True, capture_output=True)
     srv.start()
     yield srv, truth
     srv.stop()
