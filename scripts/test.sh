@@ -3,19 +3,41 @@
 # processes and sockets), then the independent Python reference suite (the
 # `h3` package as the oracle for cells and counts; `mapbox-vector-tile` and
 # GDAL's `ogrinfo` as independent decoders of the vector tiles) against the
-# real binary; then the map page: its unit tests (node) and end-to-end tests
-# in a real headless Chromium against the real server (scripts/e2e.sh).
+# real binary; the integration and Python suites run twice, on SQLite and on a
+# throwaway PostgreSQL (Debian's `postgresql`, installed when missing, started
+# by scripts/pg-temp.sh); then the map page: its unit tests (node) and
+# end-to-end tests in a real headless Chromium against the real server
+# (scripts/e2e.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # GDAL (Debian gdal-bin, ~17 s) reads the tiles in tests/py/test_tiles_gdal.py.
 scripts/apt-install.sh ogrinfo gdal-bin ||
   echo "test.sh: without ogrinfo the GDAL tile tests will skip" >&2
+# PostgreSQL's server binaries and psql, for the second run of the suites.
+scripts/apt-install.sh pg_ctlcluster postgresql
+
+pg=$(scripts/pg-temp.sh start $$)
+pg_dir=${pg%% *}
+trap 'scripts/pg-temp.sh remove "$pg_dir"' EXIT
+export HEXWATCH_TEST_PG_URL=${pg#* }
 
 cargo build --locked --bin hexwatch
-cargo test --locked --all-targets
-
 venv=$(scripts/py-env.sh)
-HEXWATCH_BIN="$PWD/target/debug/hexwatch" "$venv/bin/pytest" tests/py -q
+
+echo "== SQLite =="
+HEXWATCH_TEST_DB=sqlite cargo test --locked --all-targets
+HEXWATCH_TEST_DB=sqlite HEXWATCH_BIN="$PWD/target/debug/hexwatch" "$venv/bin/pytest" tests/py -q
+
+echo "== PostgreSQL =="
+# The unit tests and tests/pg_instances.rs (always PostgreSQL) do not depend
+# on the backend choice: they ran above.
+targets=()
+for f in tests/*.rs; do
+  n=$(basename "$f" .rs)
+  [ "$n" = pg_instances ] || targets+=(--test "$n")
+done
+HEXWATCH_TEST_DB=postgres cargo test --locked "${targets[@]}"
+HEXWATCH_TEST_DB=postgres HEXWATCH_BIN="$PWD/target/debug/hexwatch" "$venv/bin/pytest" tests/py -q
 
 scripts/e2e.sh
