@@ -37,8 +37,10 @@ INSERT INTO sectors (id, code, name_ru, name_en, color) VALUES
 CREATE TABLE appeals (
     -- Assigned by the writer under the meta.seq lock, as in SQLite.
     id          BIGINT PRIMARY KEY,
-    source      TEXT             NOT NULL,
-    external_id TEXT             NOT NULL,
+    -- Byte order ("C"), as SQLite's BINARY: the keys are identifiers, and the
+    -- unique index on them is then compared with memcmp, not the locale.
+    source      TEXT COLLATE "C" NOT NULL,
+    external_id TEXT COLLATE "C" NOT NULL,
     sector_id   BIGINT           NOT NULL REFERENCES sectors (id),
     category    TEXT,
     lat         DOUBLE PRECISION NOT NULL,

@@ -196,6 +196,7 @@ impl Engine {
     /// merges until the end, then sorts once.
     pub async fn set_bulk(&self, on: bool) {
         let _guard = self.write_lock.lock().await;
+        self.store.set_bulk(on);
         let index = self.index.clone();
         let _ = tokio::task::spawn_blocking(move || index.set_bulk(on)).await;
     }

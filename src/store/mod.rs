@@ -241,6 +241,14 @@ impl Store {
         }
     }
 
+    /// Starts or ends a bulk load (imports): PostgreSQL then writes batches
+    /// with COPY.
+    pub fn set_bulk(&self, on: bool) {
+        if let Store::Postgres(s) = self {
+            s.set_bulk(on);
+        }
+    }
+
     /// The sector catalogue.
     pub async fn sectors(&self) -> Result<Vec<Sector>, StoreError> {
         match self {

@@ -5,6 +5,7 @@
 //! transaction tells the other instances once it commits.
 
 mod changes;
+mod copy;
 mod districts;
 mod fixes;
 mod load;
@@ -20,6 +21,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{PgConnection, Row};
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The channel writes notify with their new sequence number as payload.
 pub(super) const CHANNEL: &str = "hexwatch_changes";
@@ -33,6 +36,8 @@ pub(super) const INDEX_COLUMNS: &str =
 pub struct PgStore {
     pool: PgPool,
     snapshot: Option<PathBuf>,
+    /// Bulk loading (imports): batches go through COPY.
+    bulk: Arc<AtomicBool>,
 }
 
 impl PgStore {
@@ -57,7 +62,12 @@ impl PgStore {
         Ok(PgStore {
             pool,
             snapshot: opts.snapshot.clone(),
+            bulk: Arc::default(),
         })
+    }
+
+    pub(super) fn set_bulk(&self, on: bool) {
+        self.bulk.store(on, Ordering::Relaxed);
     }
 
     pub(super) fn snapshot_path(&self) -> Option<PathBuf> {
@@ -107,7 +117,15 @@ impl PgStore {
         appeals: &[Appeal],
     ) -> Result<WriteResult, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let r = batch::write(&mut PgBatch(&mut tx), appeals).await?;
+        let copy = self.bulk.load(Ordering::Relaxed);
+        let r = batch::write(
+            &mut PgBatch {
+                conn: &mut tx,
+                copy,
+            },
+            appeals,
+        )
+        .await?;
         tx.commit().await?;
         Ok(r)
     }
@@ -153,20 +171,23 @@ pub(super) async fn publish_seq(conn: &mut PgConnection, seq: u64) -> Result<(),
 
 /// A write transaction's connection, for the shared batch logic. Rows travel
 /// as one array per column (`UNNEST`), so a statement's size does not depend
-/// on the number of rows and the plan is prepared once.
-struct PgBatch<'c>(&'c mut PgConnection);
+/// on the number of rows and the plan is prepared once; imports use COPY.
+struct PgBatch<'c> {
+    conn: &'c mut PgConnection,
+    copy: bool,
+}
 
 impl BatchTx for PgBatch<'_> {
     const INSERT_ROWS: usize = 20_000;
 
     async fn seq(&mut self) -> Result<u64, StoreError> {
-        lock_seq(self.0).await
+        lock_seq(self.conn).await
     }
 
     async fn max_id(&mut self) -> Result<i64, StoreError> {
         Ok(
             sqlx::query_scalar("SELECT COALESCE(MAX(id), 0)::BIGINT FROM appeals")
-                .fetch_one(&mut *self.0)
+                .fetch_one(&mut *self.conn)
                 .await?,
         )
     }
@@ -177,6 +198,10 @@ impl BatchTx for PgBatch<'_> {
         first_id: i64,
         seq: u64,
     ) -> Result<Option<FastSet<i64>>, StoreError> {
+        if self.copy {
+            let inserted = copy::insert(self.conn, appeals, first_id, seq).await?;
+            return Ok((inserted.len() != appeals.len()).then(|| inserted.into_iter().collect()));
+        }
         let ids: Vec<i64> = (0..appeals.len() as i64).map(|k| first_id + k).collect();
         let source: Vec<&str> = appeals.iter().map(|a| a.source.as_str()).collect();
         let external: Vec<&str> = appeals.iter().map(|a| a.external_id.as_str()).collect();
@@ -212,7 +237,7 @@ impl BatchTx for PgBatch<'_> {
         .bind(&address)
         .bind(&text)
         .bind(seq as i64)
-        .fetch_all(&mut *self.0)
+        .fetch_all(&mut *self.conn)
         .await?;
         if inserted.len() == appeals.len() {
             return Ok(None);
@@ -237,7 +262,7 @@ impl BatchTx for PgBatch<'_> {
         )
         .bind(&source)
         .bind(&external)
-        .fetch_all(&mut *self.0)
+        .fetch_all(&mut *self.conn)
         .await?;
         for r in rows {
             let status: i64 = r.try_get(3)?;
@@ -272,12 +297,12 @@ impl BatchTx for PgBatch<'_> {
         .bind(&status)
         .bind(&resolved)
         .bind(seq as i64)
-        .fetch_all(&mut *self.0)
+        .fetch_all(&mut *self.conn)
         .await?;
         out.iter().map(index_row).collect()
     }
 
     async fn set_seq(&mut self, seq: u64) -> Result<(), StoreError> {
-        publish_seq(self.0, seq).await
+        publish_seq(self.conn, seq).await
     }
 }
