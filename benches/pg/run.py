@@ -192,13 +192,13 @@ def main():
         load.remove_db(sq)
         res["ingest"] = {"appeals": n, "batch": args.batch, "clients": args.clients,
                          "sqlite": ingest(args, bin_, bodies, sq, "sqlite", logdir),
-                         "postgres": ingest(args, bin_, bodies, cluster.create_db("ingest"), "postgres", logdir)}
+                         "postgres": ingest(args, bin_, bodies, cluster.create_db("bench_ingest"), "postgres", logdir)}
         del bodies
         load.remove_db(sq)
 
         sq = args.data_dir / "pg-bench-full.db"
         load.remove_db(sq)
-        pg = cluster.create_db("full")
+        pg = cluster.create_db("bench_full")
         res["import"] = {"sqlite": import_into(bin_, csv_path, sq, "sqlite", logdir),
                          "postgres": import_into(bin_, csv_path, pg, "postgres", logdir)}
         res["postgres_bytes"] = int(cluster.sql(pg, "SELECT pg_database_size(current_database())"))

@@ -3,7 +3,7 @@
 //! PostgreSQL rows alike.
 
 use super::{FixRow, IndexRow, StoreError};
-use crate::domain::Status;
+use crate::domain::{Sector, Status};
 use sqlx::{ColumnIndex, Decode, Row, Type};
 use std::collections::HashMap;
 
@@ -79,3 +79,31 @@ pub(super) fn fix_rows(
 
 /// The `districts` columns of [`super::StoredDistrict`].
 pub(super) const DISTRICT_COLUMNS: &str = "id, name, code, geometry, created_at";
+
+/// The sector catalogue, by id.
+pub(super) const SECTORS_SQL: &str =
+    "SELECT id, code, name_ru, name_en, color FROM sectors ORDER BY id";
+
+/// A `sectors` row as both backends select it.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct SectorRecord {
+    id: i64,
+    code: String,
+    name_ru: String,
+    name_en: String,
+    color: String,
+}
+
+impl SectorRecord {
+    /// The catalogue entry; ids are 1..=255 by the schema's CHECK.
+    pub(super) fn into_sector(self) -> Result<Sector, StoreError> {
+        Ok(Sector {
+            id: u8::try_from(self.id)
+                .map_err(|_| StoreError::Corrupt(format!("sector id {}", self.id)))?,
+            code: self.code,
+            name_ru: self.name_ru,
+            name_en: self.name_en,
+            color: self.color,
+        })
+    }
+}

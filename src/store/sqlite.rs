@@ -5,7 +5,7 @@ mod changes;
 mod fixes;
 
 use super::batch::{self, BatchTx, Existing, FastMap, FastSet};
-use super::rows::index_row;
+use super::rows::{SECTORS_SQL, SectorRecord, index_row};
 use super::{IndexRow, StoreError, StoreOptions, WriteResult};
 use crate::domain::{Appeal, Sector};
 use futures_util::{StreamExt, TryStreamExt, stream::BoxStream};
@@ -73,22 +73,8 @@ impl SqliteStore {
     }
 
     pub(super) async fn sectors(&self) -> Result<Vec<Sector>, StoreError> {
-        let rows = sqlx::query("SELECT id, code, name_ru, name_en, color FROM sectors ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.into_iter()
-            .map(|r| {
-                let id: i64 = r.try_get("id")?;
-                Ok(Sector {
-                    id: u8::try_from(id)
-                        .map_err(|_| StoreError::Corrupt(format!("sector id {id}")))?,
-                    code: r.try_get("code")?,
-                    name_ru: r.try_get("name_ru")?,
-                    name_en: r.try_get("name_en")?,
-                    color: r.try_get("color")?,
-                })
-            })
-            .collect()
+        let rows: Vec<SectorRecord> = sqlx::query_as(SECTORS_SQL).fetch_all(&self.pool).await?;
+        rows.into_iter().map(SectorRecord::into_sector).collect()
     }
 
     pub(super) async fn version(&self) -> Result<(String, u64), StoreError> {
