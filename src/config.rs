@@ -25,6 +25,53 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Apply database migrations and exit.
     Migrate(DbArgs),
+    /// Create, list or revoke API tokens.
+    Token(TokenArgs),
+}
+
+/// `hexwatch token`.
+#[derive(Debug, Clone, Args)]
+pub struct TokenArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// What to do with tokens.
+    #[command(subcommand)]
+    pub action: TokenAction,
+}
+
+/// The token subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it (once: only its hash is stored).
+    Create {
+        /// viewer, analyst, operator or admin.
+        #[arg(long)]
+        role: crate::auth::Role,
+        /// Limit the token to these district ids (repeat the flag or give a comma list).
+        #[arg(long = "district", value_delimiter = ',')]
+        districts: Vec<i64>,
+        /// Who or what the token is for.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Revoke a token by id (running servers notice within seconds).
+    Revoke {
+        /// The token's id, as `token list` shows it.
+        id: i64,
+    },
+    /// List the tokens (never their secrets).
+    List,
+}
+
+/// When tokens are required.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthMode {
+    /// Always.
+    On,
+    /// Never: every caller has full access.
+    Off,
+    /// When `--listen` is not a loopback address.
+    Auto,
 }
 
 /// Database selection shared by every command.
@@ -89,6 +136,16 @@ pub struct ServeArgs {
     /// cross-origin; none by default (the bundled front end is same-origin).
     #[arg(long, env = "HEXWATCH_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// When API tokens are required: `auto` turns them on unless the server
+    /// listens on a loopback address.
+    #[arg(long, env = "HEXWATCH_AUTH", value_enum, default_value_t = AuthMode::Auto)]
+    pub auth: AuthMode,
+    /// Let callers without a token read aggregates as viewers (rare cells suppressed).
+    #[arg(long, env = "HEXWATCH_PUBLIC_READ")]
+    pub public_read: bool,
+    /// Viewers never see a cell (or row) with fewer appeals than this.
+    #[arg(long, env = "HEXWATCH_K_ANONYMITY", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub k_anonymity: u32,
     /// Public base URL written into TileJSON (e.g. `https://maps.example.org`)
     /// when a proxy hides it; by default taken from each request's Host.
     #[arg(long, env = "HEXWATCH_PUBLIC_URL")]

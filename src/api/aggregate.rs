@@ -7,6 +7,7 @@ use super::{
     params::{ApiQuery, FilterParams},
 };
 use crate::aggregate::{Periods, aggregate_rows};
+use crate::auth::Access;
 use crate::index::cells::cell;
 use axum::Router;
 use axum::extract::State;
@@ -22,11 +23,12 @@ const DEFAULT_RES: u8 = 8;
 
 async fn aggregate(
     State(st): State<AppState>,
+    access: Access,
     ApiQuery(q): ApiQuery<FilterParams>,
 ) -> Result<Response, ApiError> {
     let res = q.res(DEFAULT_RES, st.limits())?;
     let period = q.period()?;
-    let filter = st.filter(&q)?;
+    let filter = st.filter(&access, &q)?;
     let csv = match q.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,

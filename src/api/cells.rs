@@ -7,6 +7,7 @@ use super::{
     params::{ApiQuery, FilterParams},
 };
 use crate::analysis::cell::{CellError, CellQuery, describe};
+use crate::auth::Access;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -38,6 +39,7 @@ impl From<CellError> for ApiError {
 
 async fn cell(
     State(st): State<AppState>,
+    access: Access,
     Path(h3): Path<String>,
     ApiQuery(q): ApiQuery<CellParams>,
 ) -> Result<Json<Value>, ApiError> {
@@ -68,7 +70,7 @@ async fn cell(
     };
     let query = CellQuery {
         cell,
-        filter: st.filter(&q.filter)?,
+        filter: st.filter(&access, &q.filter)?,
         period: q.filter.period()?,
         tz: st.cfg.tz,
         repeat_days,

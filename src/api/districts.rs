@@ -12,6 +12,7 @@ use super::{AppState, error::ApiError};
 use crate::aggregate::Period;
 use crate::aggregate::periods::{local_date, midnight};
 use crate::analysis::hotspots::HotspotQuery;
+use crate::auth::Access;
 use crate::districts::summary::summarize;
 use crate::districts::{District, ParseError, parse_collection};
 use crate::index::Filter;
@@ -188,10 +189,12 @@ struct SummaryParams {
 
 async fn summary(
     State(st): State<AppState>,
+    access: Access,
     path: Result<Path<String>, PathRejection>,
     ApiQuery(q): ApiQuery<SummaryParams>,
 ) -> Result<Json<Value>, ApiError> {
     let d = district(&st, path)?;
+    super::check_district(&access, d.id)?;
     let tz = st.cfg.tz;
     let from = q
         .from

@@ -7,6 +7,7 @@ use super::{
     params::{ApiQuery, FilterParams},
 };
 use crate::aggregate::count_cells;
+use crate::auth::Access;
 use crate::index::cells::cell;
 use axum::Router;
 use axum::extract::State;
@@ -23,10 +24,11 @@ const DEFAULT_RES: u8 = 8;
 
 async fn hexagons(
     State(st): State<AppState>,
+    access: Access,
     ApiQuery(q): ApiQuery<FilterParams>,
 ) -> Result<Response, ApiError> {
     let res = q.res(DEFAULT_RES, st.limits())?;
-    let filter = st.filter(&q)?;
+    let filter = st.filter(&access, &q)?;
     let cap = st.cfg.max_cells;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let counts = {

@@ -4,6 +4,7 @@
 
 mod aggregate;
 mod appeals;
+pub mod auth;
 mod cells;
 mod change;
 mod districts;
@@ -14,12 +15,16 @@ mod health;
 mod hexagons;
 mod hotspots;
 mod jsonw;
+mod limits;
 pub mod params;
+pub mod routes;
 pub mod tiles;
 mod tiles_build;
 mod tiles_json;
 mod ui_config;
+mod whoami;
 
+use crate::auth::Access;
 use crate::engine::Engine;
 use axum::Router;
 use chrono_tz::Tz;
@@ -49,6 +54,8 @@ pub struct ApiConfig {
     /// MapLibre style URL the front end draws under the hexagons (none: a
     /// plain background and a graticule).
     pub basemap_style: Option<String>,
+    /// Tokens, roles and privacy.
+    pub auth: auth::AuthConfig,
 }
 
 impl Default for ApiConfig {
@@ -60,6 +67,7 @@ impl Default for ApiConfig {
             max_res: 15,
             web_dir: PathBuf::from("web"),
             basemap_style: None,
+            auth: auth::AuthConfig::default(),
         }
     }
 }
@@ -77,6 +85,8 @@ pub struct AppState {
     tiles: tiles::TileState,
     /// Finished hotspot analyses, shared by the list and the tiles.
     hotspots: crate::analysis::hotspots::HotspotCache,
+    /// Authentication and the limits requests run under.
+    gate: auth::Gate,
 }
 
 /// Bytes of cell outlines kept as GeoJSON text (~200 bytes per cell).
@@ -89,8 +99,13 @@ const HOTSPOT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 impl AppState {
     /// State over an engine with the given settings.
     pub fn new(engine: Arc<Engine>, cfg: ApiConfig) -> Self {
+        let gate = auth::Gate {
+            cfg: Arc::new(cfg.auth.clone()),
+            tokens: crate::auth::TokenBook::new(engine.store.clone()),
+        };
         AppState {
             engine,
+            gate,
             cfg: Arc::new(cfg),
             geometry: geometry::GeometryCache::new(GEOMETRY_CACHE_BYTES),
             tiles: tiles::TileState::new(TileConfig::default()),
@@ -105,16 +120,56 @@ impl AppState {
     }
 
     /// The filter of a request, `district` included: what new endpoints call
-    /// (plain [`params::FilterParams::filter`] refuses `district`).
-    pub fn filter(&self, q: &params::FilterParams) -> Result<crate::index::Filter, ApiError> {
+    /// (plain [`params::FilterParams::filter`] refuses `district`). A token
+    /// limited to districts gets its district forced: one named outside them
+    /// is a 403, and a token of several must name one.
+    pub fn filter(
+        &self,
+        access: &Access,
+        q: &params::FilterParams,
+    ) -> Result<crate::index::Filter, ApiError> {
         let districts = self.engine.districts();
-        q.filter_in(&self.engine.catalogue, self.cfg.tz, &districts)
+        let mut f = q.filter_in(&self.engine.catalogue, self.cfg.tz, &districts)?;
+        if let Some(allowed) = &access.districts {
+            let id = match (&f.district, &allowed[..]) {
+                (Some(d), _) => d.id,
+                (None, [only]) => *only,
+                (None, _) => {
+                    return Err(ApiError::new(
+                        axum::http::StatusCode::FORBIDDEN,
+                        "district_required",
+                        "this token is limited to several districts: name one with district=",
+                    ));
+                }
+            };
+            check_district(access, id)?;
+            if f.district.is_none() {
+                f.district = Some(params::parse_district(&id.to_string(), &districts)?);
+            }
+        }
+        Ok(f)
     }
 
     fn limits(&self) -> params::Limits {
         params::Limits {
             max_res: self.cfg.max_res,
         }
+    }
+}
+
+/// A 403 unless `access` reaches district `id`.
+pub(crate) fn check_district(access: &Access, id: i64) -> Result<(), ApiError> {
+    if access.reaches(id) {
+        Ok(())
+    } else {
+        Err(ApiError {
+            field: Some("district".into()),
+            ..ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "forbidden",
+                format!("this token does not reach district {id}"),
+            )
+        })
     }
 }
 
@@ -134,9 +189,15 @@ pub fn app(state: AppState) -> Router {
         .merge(hotspots::router())
         .merge(ui_config::router())
         .merge(fixes::router())
+        .merge(whoami::router())
         .merge(tiles)
         // Without this, an unknown API path would get the page's index.html.
         .route("/api/{*rest}", axum::routing::any(api_not_found))
+        // Every route above passes the gate; the static page below is public.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::gate,
+        ))
         .fallback_service(static_files)
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_response))

@@ -14,6 +14,7 @@ use super::hotspots::HotspotParams;
 use super::params::ApiQuery;
 use super::{AppState, error::ApiError, tiles_json};
 use crate::analysis::hotspots::HotspotQuery;
+use crate::auth::Access;
 use crate::tiles::compressed::{CompressedTiles, accepts_gzip};
 use crate::tiles::zoom::{finest_res_for_zoom, res_for_zoom};
 use crate::tiles::{Layer, OutlineCache, TileCache, TileCoord, TileError, TileKey, strip_mvt};
@@ -178,6 +179,7 @@ struct TileRequest {
 
 fn parse_request(
     st: &AppState,
+    access: &Access,
     layer: &str,
     (z, x, y): (&str, &str, &str),
     params: &TileParams,
@@ -193,7 +195,7 @@ fn parse_request(
         Layer::Change => Some(params.change.spans(q, st.cfg.tz)?),
         _ => None,
     };
-    let filter = st.filter(q)?;
+    let filter = st.filter(access, q)?;
     let res = match layer {
         Layer::Hexagons | Layer::Hotspots | Layer::Change => {
             let res = q.res(res_for_zoom(tile.z()), st.limits())?;
@@ -215,7 +217,7 @@ fn parse_request(
             if p.limit.is_some() || p.offset.is_some() {
                 return Err(TileError::NotForTiles("limit").into());
             }
-            Some(p.query(st, res)?)
+            Some(p.query(st, access, res)?)
         }
         _ => None,
     };
@@ -259,6 +261,7 @@ fn hotspot_digest(q: &HotspotQuery) -> u64 {
 
 async fn tile(
     State(st): State<AppState>,
+    access: Access,
     path: Result<Path<(String, String, String, String)>, PathRejection>,
     ApiQuery(q): ApiQuery<TileParams>,
     headers: HeaderMap,
@@ -269,7 +272,7 @@ async fn tile(
         filter,
         hotspots,
         change,
-    } = parse_request(&st, &layer, (&z, &x, &y), &q)?;
+    } = parse_request(&st, &access, &layer, (&z, &x, &y), &q)?;
     let salt = db_uuid(&st).await?;
     // Read the version without blocking this thread behind a writer.
     key.seq = match st.engine.index.try_seq() {

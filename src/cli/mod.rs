@@ -2,6 +2,7 @@
 
 mod import;
 mod serve;
+mod token;
 
 use crate::config::{Cli, Command, GenerateArgs};
 use crate::generate::{GenerateOptions, Scenario};
@@ -23,6 +24,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::serve(args).await,
         Command::Import(args) => import::import(args).await,
         Command::Generate(args) => generate(args).await,
+        Command::Token(args) => token::token(args).await,
         Command::Migrate(args) => {
             let store = crate::store::Store::open(&args.db).await?;
             let (uuid, seq) = store.version().await?;

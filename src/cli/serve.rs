@@ -27,7 +27,15 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         max_res: args.max_res,
         web_dir: args.web_dir.clone(),
         basemap_style: args.basemap_style.clone().filter(|s| !s.trim().is_empty()),
+        auth: crate::api::auth::AuthConfig {
+            enabled: auth_enabled(args.auth, args.listen),
+            public_read: args.public_read,
+            k_anonymity: args.k_anonymity,
+        },
     };
+    if !cfg.auth.enabled && !args.listen.ip().is_loopback() {
+        tracing::warn!(listen = %args.listen, "auth is off on a non-loopback address: anyone who can reach it reads and writes everything");
+    }
     check_web_assets(&args.web_dir);
     let tiles = TileConfig {
         cache_bytes: args.tile_cache_bytes,
@@ -54,6 +62,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     engine.store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Whether tokens are required: `auto` means on unless only this machine can connect.
+pub fn auth_enabled(mode: crate::config::AuthMode, listen: std::net::SocketAddr) -> bool {
+    use crate::config::AuthMode;
+    match mode {
+        AuthMode::On => true,
+        AuthMode::Off => false,
+        AuthMode::Auto => !listen.ip().is_loopback(),
+    }
 }
 
 /// The map page imports MapLibre from `web/node_modules` (npm, pinned in

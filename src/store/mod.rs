@@ -138,6 +138,38 @@ pub struct FixRow {
     pub created_at: i64,
 }
 
+/// An API token to store: only its hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewToken {
+    /// Lower-case hex SHA-256 of the token text.
+    pub hash: String,
+    /// Who or what it is for.
+    pub name: Option<String>,
+    /// `viewer`, `analyst`, `operator` or `admin`.
+    pub role: String,
+    /// Comma list of district ids it is limited to; `None` for all.
+    pub districts: Option<String>,
+    /// Creation time, Unix seconds.
+    pub created_at: i64,
+}
+
+/// A stored API token (without its hash).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRow {
+    /// Database id.
+    pub id: i64,
+    /// Who or what it is for.
+    pub name: Option<String>,
+    /// `viewer`, `analyst`, `operator` or `admin`.
+    pub role: String,
+    /// Comma list of district ids it is limited to; `None` for all.
+    pub districts: Option<String>,
+    /// Creation time, Unix seconds.
+    pub created_at: i64,
+    /// When it was revoked, Unix seconds.
+    pub revoked_at: Option<i64>,
+}
+
 /// The database behind hexwatch.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -215,6 +247,34 @@ impl Store {
     pub async fn districts(&self) -> Result<Vec<StoredDistrict>, StoreError> {
         match self {
             Store::Sqlite(s) => s.districts().await,
+        }
+    }
+
+    /// Stores a new token; returns its id.
+    pub async fn insert_token(&self, t: &NewToken) -> Result<i64, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.insert_token(t).await,
+        }
+    }
+
+    /// The token whose hash is `hash`, revoked or not.
+    pub async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.token_by_hash(hash).await,
+        }
+    }
+
+    /// Every token, by id.
+    pub async fn tokens(&self) -> Result<Vec<TokenRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.tokens().await,
+        }
+    }
+
+    /// Revokes a token at `at` (Unix seconds); false when no valid token has that id.
+    pub async fn revoke_token(&self, id: i64, at: i64) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.revoke_token(id, at).await,
         }
     }
 

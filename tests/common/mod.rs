@@ -134,3 +134,69 @@ pub fn error_of(v: &Value) -> &Value {
     );
     e
 }
+
+impl TestApp {
+    /// Sends a request with an optional bearer token; status, headers and body.
+    pub async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        ct: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", ct);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let resp = self
+            .router()
+            .oneshot(req.body(Body::from(body)).expect("request"))
+            .await
+            .expect("response");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        (status, headers, bytes.to_vec())
+    }
+
+    /// Stores a new token with this role and districts; returns its secret.
+    pub async fn token(&self, role: hexwatch::auth::Role, districts: &[i64]) -> String {
+        let t = hexwatch::auth::issue();
+        let list = (!districts.is_empty()).then(|| {
+            districts
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        });
+        self.state
+            .engine
+            .store
+            .insert_token(&hexwatch::store::NewToken {
+                hash: t.hash,
+                name: None,
+                role: role.name().to_owned(),
+                districts: list,
+                created_at: 0,
+            })
+            .await
+            .expect("token");
+        t.secret
+    }
+}
+
+/// Settings with tokens required (and `k`-anonymity for viewers).
+pub fn auth_config(public_read: bool) -> ApiConfig {
+    ApiConfig {
+        auth: hexwatch::api::auth::AuthConfig {
+            enabled: true,
+            public_read,
+            k_anonymity: 3,
+        },
+        ..ApiConfig::default()
+    }
+}
