@@ -41,6 +41,7 @@ async fn aggregate(
     };
     let engine = st.engine.clone();
     let cap = st.cfg.max_cells;
+    let min_count = access.min_count;
     let tz = st.cfg.tz;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let data = engine.index.read();
@@ -52,7 +53,8 @@ async fn aggregate(
                 "too many periods in the range; choose a longer period",
             )
         })?;
-        let rows = aggregate_rows(&data, &filter, res, &periods, cap)?;
+        let mut rows = aggregate_rows(&data, &filter, res, &periods, cap)?;
+        rows.retain(|r| r.count >= min_count);
         drop(data);
         let cat = &engine.catalogue;
         // Formatting a date per row costs more than counting it: label each period once.

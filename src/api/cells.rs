@@ -77,6 +77,15 @@ async fn cell(
     };
     let engine = st.engine.clone();
     let d = tokio::task::spawn_blocking(move || describe(&engine.index.read(), &query)).await??;
+    if !access.shows(d.count) {
+        // Too few appeals to show anything about them without naming someone.
+        return Ok(Json(json!({
+            "h3": cell.to_string(),
+            "res": cell.resolution() as u8,
+            "suppressed": true,
+            "k_anonymity": access.min_count,
+        })));
+    }
     let touching = st.engine.fixes.touching(cell);
     let fixes = super::fixes::with_verdicts(&st, touching, super::fixes::fix_json).await?;
     let cat = &st.engine.catalogue;

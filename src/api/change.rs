@@ -106,7 +106,8 @@ async fn change_handler(
     let geojson = wants_geojson(q.filter.format.as_deref())?;
     let cap = st.cfg.max_cells;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
-        let rows = change(&st.engine.index.read(), &filter, res, a, b, cap)?;
+        let mut rows = change(&st.engine.index.read(), &filter, res, a, b, cap)?;
+        rows.retain(|r| access.shows(r.a) && access.shows(r.b));
         let mut w = JsonWriter::with_capacity(64 + rows.len() * if geojson { 400 } else { 80 });
         w.raw(if geojson {
             "{\"type\":\"FeatureCollection\",\"res\":"

@@ -160,7 +160,14 @@ async fn hotspots(
     let geojson = wants_geojson(p.filter.format.as_deref())?;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let (h, _) = analyse(&st, &q)?;
-        let page: Vec<&CellHotspot> = h.ranked().skip(offset).take(limit).collect();
+        let page: Vec<&CellHotspot> = h
+            .ranked()
+            // Not `shows`: empty study-area cells ring every cell with appeals,
+            // so they would outline the rare ones left out.
+            .filter(|c| c.count >= u64::from(access.min_count))
+            .skip(offset)
+            .take(limit)
+            .collect();
         let head = json!({
             "res": q.res,
             "k": q.k,

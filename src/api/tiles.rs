@@ -227,6 +227,11 @@ fn parse_request(
         (_, Some([a, b])) => (Some(a.0), Some(a.1), digest(&b)),
         _ => (filter.from, filter.to, 0),
     };
+    // Viewers' tiles leave rare cells out: a different tile under another key.
+    let extra = match access.min_count {
+        0 => extra,
+        k => extra ^ digest(&("min_count", k)),
+    };
     let key = TileKey {
         layer,
         tile,
@@ -294,9 +299,10 @@ async fn tile(
         return respond(&st, key, bytes, etag, gzip).await;
     }
     let state = st.clone();
+    let k = access.min_count;
     let (bytes, key) = tokio::task::spawn_blocking(move || match hotspots {
-        Some(hq) => super::tiles_build::build_hotspots(&state, key, &hq),
-        None => super::tiles_build::build(&state, key, &filter, change),
+        Some(hq) => super::tiles_build::build_hotspots(&state, key, &hq, k),
+        None => super::tiles_build::build(&state, key, &filter, change, k),
     })
     .await??;
     let etag = self::etag(&key, &salt);

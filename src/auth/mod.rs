@@ -85,8 +85,9 @@ impl Access {
     }
 
     /// Whether a count may be shown (0 is always safe: it names nobody).
-    pub fn shows(&self, count: u32) -> bool {
-        count == 0 || count >= self.min_count
+    pub fn shows(&self, count: impl Into<u64>) -> bool {
+        let n = count.into();
+        n == 0 || n >= u64::from(self.min_count)
     }
 
     /// Whether `district` is within reach.
