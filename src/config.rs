@@ -146,6 +146,28 @@ pub struct ServeArgs {
     /// Viewers never see a cell (or row) with fewer appeals than this.
     #[arg(long, env = "HEXWATCH_K_ANONYMITY", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     pub k_anonymity: u32,
+    /// Requests per second one token (or one client address without a token)
+    /// may send; 429 with `Retry-After` beyond. Default: 100 when auth is on,
+    /// unlimited when it is off. 0 turns it off.
+    #[arg(long, env = "HEXWATCH_RATE_LIMIT")]
+    pub rate_limit: Option<u32>,
+    /// Requests a caller may send in a burst before the rate applies.
+    #[arg(long, env = "HEXWATCH_RATE_BURST", default_value_t = 200)]
+    pub rate_burst: u32,
+    /// Heavy queries (hexagons, aggregates, hotspots, change, summaries)
+    /// running at once; more wait, so tiles stay fast.
+    #[arg(long, env = "HEXWATCH_HEAVY_CONCURRENCY", default_value_t = 2)]
+    pub heavy_concurrency: usize,
+    /// Seconds a read may take (503 beyond); writes always finish.
+    #[arg(long, env = "HEXWATCH_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+    /// Seconds a client has to send a request's headers before the
+    /// connection is closed (slow-client protection).
+    #[arg(long, env = "HEXWATCH_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Most records one ingest request may hold (413 beyond).
+    #[arg(long, env = "HEXWATCH_MAX_RECORDS", default_value_t = 500_000)]
+    pub max_records: usize,
     /// Public base URL written into TileJSON (e.g. `https://maps.example.org`)
     /// when a proxy hides it; by default taken from each request's Host.
     #[arg(long, env = "HEXWATCH_PUBLIC_URL")]

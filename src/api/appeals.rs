@@ -37,6 +37,18 @@ pub(super) fn body_error(e: &BytesRejection, max_body_bytes: usize) -> ApiError 
     }
 }
 
+/// Writes a batch in a task of its own: a client that hangs up, or a server
+/// shutting down, cannot stop it between the commit and the index update.
+pub(super) async fn write(
+    st: &AppState,
+    appeals: Vec<crate::domain::Appeal>,
+) -> Result<crate::store::WriteResult, ApiError> {
+    let engine = st.engine.clone();
+    let result = tokio::spawn(async move { engine.write(&appeals).await }).await??;
+    metrics::counter!("hexwatch_ingested_appeals_total").increment(result.changed.len() as u64);
+    Ok(result)
+}
+
 async fn create(
     State(st): State<AppState>,
     ApiQuery(q): ApiQuery<IngestParams>,
@@ -94,8 +106,21 @@ async fn create(
             )
         });
     }
+    if batch.total > st.cfg.max_records {
+        return Err(ApiError {
+            field: Some("records".into()),
+            ..ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_many_records",
+                format!(
+                    "{} records in one request; at most {} (split the batch)",
+                    batch.total, st.cfg.max_records
+                ),
+            )
+        });
+    }
     let appeals: Vec<_> = batch.valid.into_iter().map(|(_, a)| a).collect();
-    let result = st.engine.write(&appeals).await?;
+    let result = write(&st, appeals).await?;
     let count = |o: Outcome| result.outcomes.iter().filter(|&&x| x == o).count();
     Ok(Json(json!({
         "accepted": count(Outcome::Accepted),

@@ -41,6 +41,8 @@ pub struct Gate {
     pub cfg: Arc<AuthConfig>,
     /// Token lookups.
     pub tokens: TokenBook,
+    /// Rates, heavy-query permits, time limits.
+    pub limits: super::limits::Limits,
 }
 
 /// The middleware (a route layer, so the matched route is known).

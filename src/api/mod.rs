@@ -15,9 +15,10 @@ mod health;
 mod hexagons;
 mod hotspots;
 mod jsonw;
-mod limits;
+pub mod limits;
 pub mod params;
 pub mod routes;
+mod server;
 pub mod tiles;
 mod tiles_build;
 mod tiles_json;
@@ -56,6 +57,10 @@ pub struct ApiConfig {
     pub basemap_style: Option<String>,
     /// Tokens, roles and privacy.
     pub auth: auth::AuthConfig,
+    /// Rates, heavy-query permits, time limits.
+    pub limits: limits::LimitConfig,
+    /// Most records one ingest request may hold (413 beyond).
+    pub max_records: usize,
 }
 
 impl Default for ApiConfig {
@@ -68,6 +73,8 @@ impl Default for ApiConfig {
             web_dir: PathBuf::from("web"),
             basemap_style: None,
             auth: auth::AuthConfig::default(),
+            limits: limits::LimitConfig::default(),
+            max_records: 500_000,
         }
     }
 }
@@ -102,6 +109,7 @@ impl AppState {
         let gate = auth::Gate {
             cfg: Arc::new(cfg.auth.clone()),
             tokens: crate::auth::TokenBook::new(engine.store.clone()),
+            limits: limits::Limits::new(cfg.limits.clone()),
         };
         AppState {
             engine,
@@ -222,14 +230,4 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
     ApiError::internal("a request handler panicked").into_response()
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight
-/// requests finish.
-pub async fn run(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-}
+pub use server::run;
