@@ -422,3 +422,62 @@ fn feature_count(tile: &[u8]) -> usize {
     let t = fast_mvt::MvtReaderRef::new(tile).expect("tile");
     t.layers().map(|l| l.features().count()).sum()
 }
+
+#[tokio::test]
+async fn district_tokens_write_only_inside_their_districts() {
+    let app = setup(false).await;
+    let west = app.token(Role::Operator, &[1]).await;
+    let inside = json!([common::appeal(
+        900,
+        "roads",
+        55.75,
+        49.05,
+        "2026-03-10T10:00:00+03:00"
+    )]);
+    let outside = json!([common::appeal(
+        901,
+        "roads",
+        55.75,
+        49.15,
+        "2026-03-10T10:00:00+03:00"
+    )]);
+    let before = app.state.engine.index.len();
+    let (s, _, _) = app
+        .call(
+            "POST",
+            "/api/v1/appeals",
+            Some(&west),
+            "application/json",
+            outside.to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(app.state.engine.index.len(), before);
+    let (s, _, _) = app
+        .call(
+            "POST",
+            "/api/v1/appeals",
+            Some(&west),
+            "application/json",
+            inside.to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(app.state.engine.index.len(), before + 1);
+    let (s, _, _) = app
+        .call(
+            "POST",
+            "/open311/v2/requests.json",
+            Some(&west),
+            "application/x-www-form-urlencoded",
+            b"service_code=roads&lat=55.75&long=49.15".to_vec(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    for uri in ["/api/v1/districts", "/api/v1/fixes"] {
+        let (s, _, _) = app
+            .call("POST", uri, Some(&west), "application/json", b"{}".to_vec())
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{uri}");
+    }
+}

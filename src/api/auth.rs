@@ -152,6 +152,13 @@ async fn admit(
             ),
         ));
     }
+    if route.global && access.districts.is_some() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "a token limited to districts cannot change what every district sees",
+        ));
+    }
     Ok((access, Some(route)))
 }
 

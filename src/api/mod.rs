@@ -16,6 +16,7 @@ mod hexagons;
 mod hotspots;
 mod jsonw;
 pub mod limits;
+mod open311;
 pub mod params;
 pub mod routes;
 mod server;
@@ -198,6 +199,7 @@ pub fn app(state: AppState) -> Router {
         .merge(ui_config::router())
         .merge(fixes::router())
         .merge(whoami::router())
+        .merge(open311::router(state.cfg.max_body_bytes))
         .merge(tiles)
         // Without this, an unknown API path would get the page's index.html.
         .route("/api/{*rest}", axum::routing::any(api_not_found))

@@ -30,6 +30,9 @@ pub struct Route {
     /// Waits for one of the few heavy-query permits, so tiles stay fast
     /// while big scans run.
     pub heavy: bool,
+    /// Changes what every district sees (districts, fixes): refused to
+    /// tokens limited to districts.
+    pub global: bool,
     /// One line for the OpenAPI document.
     pub summary: &'static str,
 }
@@ -41,7 +44,15 @@ const fn r(method: &'static str, path: &'static str, need: Need, summary: &'stat
         need,
         stricter: None,
         heavy: false,
+        global: false,
         summary,
+    }
+}
+
+const fn global(route: Route) -> Route {
+    Route {
+        global: true,
+        ..route
     }
 }
 
@@ -115,12 +126,12 @@ pub const ROUTES: &[Route] = &[
         "Ranked Getis-Ord Gi* hotspots",
     )),
     r("GET", "/api/v1/districts", VIEWER, "The districts"),
-    r(
+    global(r(
         "POST",
         "/api/v1/districts",
         OPERATOR,
         "Add districts (GeoJSON FeatureCollection)",
-    ),
+    )),
     r(
         "GET",
         "/api/v1/districts/{id}",
@@ -139,7 +150,7 @@ pub const ROUTES: &[Route] = &[
         VIEWER,
         "The fixes with their verdicts",
     ),
-    r("POST", "/api/v1/fixes", OPERATOR, "Record a fix"),
+    global(r("POST", "/api/v1/fixes", OPERATOR, "Record a fix")),
     r("GET", "/api/v1/fixes/{id}", VIEWER, "One fix"),
     r(
         "GET",
@@ -162,6 +173,24 @@ pub const ROUTES: &[Route] = &[
             "A Mapbox Vector Tile",
         )
     },
+    r(
+        "GET",
+        "/open311/v2/services.json",
+        VIEWER,
+        "Open311: sectors as services",
+    ),
+    r(
+        "GET",
+        "/open311/v2/requests.json",
+        ANALYST,
+        "Open311: service requests",
+    ),
+    r(
+        "POST",
+        "/open311/v2/requests.json",
+        OPERATOR,
+        "Open311: post a service request",
+    ),
     r("*", "/api/{*rest}", PUBLIC, "Unknown API paths: a JSON 404"),
 ];
 

@@ -170,6 +170,52 @@ pub struct TokenRow {
     pub revoked_at: Option<i64>,
 }
 
+/// Which appeals a page of whole records holds (Open311 `GET requests.json`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestPage {
+    /// Only these ids (none: any).
+    pub ids: Vec<i64>,
+    /// Only the appeal with this `(source, external_id)`.
+    pub key: Option<(String, String)>,
+    /// Only this sector id.
+    pub sector: Option<u8>,
+    /// Created at or after (Unix seconds).
+    pub from: Option<i64>,
+    /// Created before (Unix seconds).
+    pub to: Option<i64>,
+    /// Only these status codes.
+    pub statuses: Option<Vec<u8>>,
+    /// `[west, south, east, north]`; west > east crosses the antimeridian.
+    pub bbox: Option<[f64; 4]>,
+    /// Rows to skip.
+    pub offset: usize,
+    /// Rows to return.
+    pub limit: usize,
+}
+
+/// A whole appeal as a page of requests shows it, newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestRow {
+    /// Database id.
+    pub id: i64,
+    /// Sector code.
+    pub sector: String,
+    /// Latitude in degrees.
+    pub lat: f64,
+    /// Longitude in degrees.
+    pub lon: f64,
+    /// Creation time, Unix seconds.
+    pub created_at: i64,
+    /// Status code.
+    pub status: u8,
+    /// Resolution time, Unix seconds.
+    pub resolved_at: Option<i64>,
+    /// Postal address (private).
+    pub address: Option<String>,
+    /// Complainant's text (private).
+    pub text: Option<String>,
+}
+
 /// The database behind hexwatch.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -275,6 +321,13 @@ impl Store {
     pub async fn revoke_token(&self, id: i64, at: i64) -> Result<bool, StoreError> {
         match self {
             Store::Sqlite(s) => s.revoke_token(id, at).await,
+        }
+    }
+
+    /// A page of whole appeals, newest first.
+    pub async fn requests(&self, q: &RequestPage) -> Result<Vec<RequestRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.requests(q).await,
         }
     }
 

@@ -15,6 +15,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 mod districts;
+mod requests;
 mod tokens;
 
 /// SQLite allows 32 766 bound variables per statement; 14 columns per row.
