@@ -16,7 +16,9 @@ mod hexagons;
 mod hotspots;
 mod jsonw;
 pub mod limits;
+pub mod metrics;
 mod open311;
+pub mod openapi;
 pub mod params;
 pub mod routes;
 mod server;
@@ -34,6 +36,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -184,6 +187,7 @@ pub(crate) fn check_district(access: &Access, id: i64) -> Result<(), ApiError> {
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
+    metrics::handle();
     let web = &state.cfg.web_dir;
     let static_files = ServeDir::new(web).fallback(ServeFile::new(web.join("index.html")));
     let tiles = tiles::router(state.tiles.config());
@@ -199,6 +203,8 @@ pub fn app(state: AppState) -> Router {
         .merge(ui_config::router())
         .merge(fixes::router())
         .merge(whoami::router())
+        .merge(openapi::router())
+        .merge(metrics::router())
         .merge(open311::router(state.cfg.max_body_bytes))
         .merge(tiles)
         // Without this, an unknown API path would get the page's index.html.
@@ -208,11 +214,26 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             auth::gate,
         ))
+        // Outside the gate, so refused requests are counted too.
+        .route_layer(axum::middleware::from_fn(metrics::track))
         .fallback_service(static_files)
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Each request's log span carries its id (`x-request-id`, made here when
+/// the client sends none and echoed in the answer), method and path.
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
 }
 
 /// An API path no handler serves: a JSON 404, so clients can tell a missing

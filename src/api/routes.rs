@@ -78,10 +78,17 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "GET",
+        "/api/v1/openapi.json",
+        PUBLIC,
+        "This API's OpenAPI description",
+    ),
+    r(
+        "GET",
         "/api/v1/whoami",
         PUBLIC,
         "The caller's role and districts, and whether auth is on",
     ),
+    r("GET", "/metrics", OPERATOR, "Prometheus text metrics"),
     r("GET", "/api/v1/sectors", VIEWER, "The sector catalogue"),
     r(
         "GET",

@@ -296,8 +296,10 @@ async fn tile(
         .iter()
         .any(|v| v.to_str().is_ok_and(accepts_gzip));
     if let Some(bytes) = st.tiles.cache.get(&key) {
+        metrics::counter!("hexwatch_tile_cache_hits_total").increment(1);
         return respond(&st, key, bytes, etag, gzip).await;
     }
+    metrics::counter!("hexwatch_tile_cache_misses_total").increment(1);
     let state = st.clone();
     let k = access.min_count;
     let (bytes, key) = tokio::task::spawn_blocking(move || match hotspots {
