@@ -12,6 +12,10 @@ cd "$(dirname "$0")/.."
 scripts/apt-install.sh ogrinfo gdal-bin ||
   echo "test.sh: without ogrinfo the GDAL tile tests will skip" >&2
 
+# wrk (Debian, seconds) floods the server in tests/load.rs.
+scripts/apt-install.sh wrk wrk ||
+  echo "test.sh: without wrk the load test will skip" >&2
+
 cargo build --locked --bin hexwatch
 cargo test --locked --all-targets
 

@@ -32,8 +32,6 @@ pub enum Command {
 /// `hexwatch token`.
 #[derive(Debug, Clone, Args)]
 pub struct TokenArgs {
-    #[command(flatten)]
-    pub db: DbArgs,
     /// What to do with tokens.
     #[command(subcommand)]
     pub action: TokenAction,
@@ -44,6 +42,8 @@ pub struct TokenArgs {
 pub enum TokenAction {
     /// Create a token and print it (once: only its hash is stored).
     Create {
+        #[command(flatten)]
+        db: DbArgs,
         /// viewer, analyst, operator or admin.
         #[arg(long)]
         role: crate::auth::Role,
@@ -56,11 +56,16 @@ pub enum TokenAction {
     },
     /// Revoke a token by id (running servers notice within seconds).
     Revoke {
+        #[command(flatten)]
+        db: DbArgs,
         /// The token's id, as `token list` shows it.
         id: i64,
     },
     /// List the tokens (never their secrets).
-    List,
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 /// When tokens are required.

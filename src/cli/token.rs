@@ -5,13 +5,19 @@ use crate::config::{TokenAction, TokenArgs};
 use crate::store::{NewToken, Store};
 
 pub async fn token(args: TokenArgs) -> anyhow::Result<()> {
-    let store = Store::open(&args.db.db).await?;
+    let db = match &args.action {
+        TokenAction::Create { db, .. }
+        | TokenAction::Revoke { db, .. }
+        | TokenAction::List { db } => db.db.clone(),
+    };
+    let store = Store::open(&db).await?;
     let now = chrono::Utc::now().timestamp();
     match args.action {
         TokenAction::Create {
             role,
             districts,
             name,
+            ..
         } => {
             let known = store.districts().await?;
             if let Some(bad) = districts
@@ -43,13 +49,13 @@ pub async fn token(args: TokenArgs) -> anyhow::Result<()> {
             );
             println!("{}", t.secret);
         }
-        TokenAction::Revoke { id } => {
+        TokenAction::Revoke { id, .. } => {
             if !store.revoke_token(id, now).await? {
                 anyhow::bail!("no valid token {id}");
             }
             eprintln!("token {id} revoked");
         }
-        TokenAction::List => {
+        TokenAction::List { .. } => {
             println!("id\trole\tdistricts\tname\tcreated\trevoked");
             for t in store.tokens().await? {
                 let stamp = |s: i64| {
