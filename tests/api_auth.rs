@@ -25,16 +25,16 @@ async fn setup(public_read: bool) -> TestApp {
         {"type": "Feature", "properties": {"name": "East"},
          "geometry": {"type": "Polygon", "coordinates": [square(49.1, 55.7, 49.2, 55.8)]}},
     ]});
-    let (s, _, b) = app
-        .call(
+    let (s, v) = app
+        .send_as(
             "POST",
             "/api/v1/districts",
-            Some(&admin),
+            &admin,
             "application/geo+json",
-            districts.to_string().into_bytes(),
+            &districts,
         )
         .await;
-    assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
+    assert_eq!(s, StatusCode::CREATED, "{v}");
     let mut batch = Vec::new();
     for i in 0..40 {
         // Five appeals per spot, so no cell is rare: scoping, not privacy, is tested here.
@@ -51,27 +51,21 @@ async fn setup(public_read: bool) -> TestApp {
             "2026-03-10T10:00:00+03:00",
         ));
     }
-    let (s, _, b) = app
-        .call(
+    let (s, v) = app
+        .send_as(
             "POST",
             "/api/v1/appeals",
-            Some(&admin),
+            &admin,
             "application/json",
-            json!(batch).to_string().into_bytes(),
+            &json!(batch),
         )
         .await;
-    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
+    assert_eq!(s, StatusCode::OK, "{v}");
     let fix = json!({"title": "patch", "sector": "roads", "done_at": "2026-03-01", "lat": 55.75, "lon": 49.05, "radius_m": 100});
-    let (s, _, b) = app
-        .call(
-            "POST",
-            "/api/v1/fixes",
-            Some(&admin),
-            "application/json",
-            fix.to_string().into_bytes(),
-        )
+    let (s, v) = app
+        .send_as("POST", "/api/v1/fixes", &admin, "application/json", &fix)
         .await;
-    assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
+    assert_eq!(s, StatusCode::CREATED, "{v}");
     app
 }
 
@@ -261,7 +255,7 @@ fn the_table_lists_exactly_the_declared_routes() {
     }
     for d in &declared {
         assert!(
-            ROUTES.iter().any(|r| &r.path == d),
+            ROUTES.iter().any(|r| r.path == d),
             "{d} is served but not in api::routes::ROUTES"
         );
     }
@@ -370,13 +364,13 @@ async fn district_scope_cannot_be_escaped() {
         .await;
     assert_eq!(s, StatusCode::OK);
     // Tiles over the east district: nothing, for hexagons and points alike.
-    let (x, y) = tile_of(12, 49.15, 55.77);
+    let (x, y) = common::tile_of(55.77, 49.15, 12);
     for layer in ["hexagons", "appeals"] {
         let z = if layer == "appeals" { 14 } else { 12 };
         let (x, y) = if z == 12 {
             (x, y)
         } else {
-            tile_of(14, 49.15, 55.77)
+            common::tile_of(55.77, 49.15, 14)
         };
         let uri = format!("/tiles/{layer}/{z}/{x}/{y}.mvt");
         let (s, _, b) = app.call("GET", &uri, Some(&all), "", Vec::new()).await;
@@ -409,15 +403,6 @@ async fn district_scope_cannot_be_escaped() {
     assert_eq!(two.len(), 4);
 }
 
-fn tile_of(z: u8, lon: f64, lat: f64) -> (u32, u32) {
-    let n = f64::from(1u32 << z);
-    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
-    let r = lat.to_radians();
-    let y =
-        ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
-    (x, y)
-}
-
 fn feature_count(tile: &[u8]) -> usize {
     let t = fast_mvt::MvtReaderRef::new(tile).expect("tile");
     t.layers().map(|l| l.features().count()).sum()
@@ -442,24 +427,24 @@ async fn district_tokens_write_only_inside_their_districts() {
         "2026-03-10T10:00:00+03:00"
     )]);
     let before = app.state.engine.index.len();
-    let (s, _, _) = app
-        .call(
+    let (s, _) = app
+        .send_as(
             "POST",
             "/api/v1/appeals",
-            Some(&west),
+            &west,
             "application/json",
-            outside.to_string().into_bytes(),
+            &outside,
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(app.state.engine.index.len(), before);
-    let (s, _, _) = app
-        .call(
+    let (s, _) = app
+        .send_as(
             "POST",
             "/api/v1/appeals",
-            Some(&west),
+            &west,
             "application/json",
-            inside.to_string().into_bytes(),
+            &inside,
         )
         .await;
     assert_eq!(s, StatusCode::OK);

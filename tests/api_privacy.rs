@@ -45,38 +45,32 @@ async fn setup() -> (TestApp, String, String) {
     }
     batch.push(record(batch.len(), RARE.0, RARE.1, 3));
     batch.push(record(batch.len(), RARE.0, RARE.1, 40));
-    let (s, _, b) = app
-        .call(
+    let (s, v) = app
+        .send_as(
             "POST",
             "/api/v1/appeals",
-            Some(&admin),
+            &admin,
             "application/json",
-            json!(batch).to_string().into_bytes(),
+            &json!(batch),
         )
         .await;
-    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
+    assert_eq!(s, StatusCode::OK, "{v}");
     let districts = json!({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"name": "All"},
          "geometry": {"type": "Polygon", "coordinates": [[[48.9, 55.6], [49.6, 55.6], [49.6, 56.0], [48.9, 56.0], [48.9, 55.6]]]}}]});
-    let (s, _, _) = app
-        .call(
+    let (s, _) = app
+        .send_as(
             "POST",
             "/api/v1/districts",
-            Some(&admin),
+            &admin,
             "application/geo+json",
-            districts.to_string().into_bytes(),
+            &districts,
         )
         .await;
     assert_eq!(s, StatusCode::CREATED);
     let fix = json!({"title": "patch", "sector": "roads", "done_at": "2026-03-01", "lat": 55.79, "lon": 49.11, "radius_m": 200});
-    let (s, _, _) = app
-        .call(
-            "POST",
-            "/api/v1/fixes",
-            Some(&admin),
-            "application/json",
-            fix.to_string().into_bytes(),
-        )
+    let (s, _) = app
+        .send_as("POST", "/api/v1/fixes", &admin, "application/json", &fix)
         .await;
     assert_eq!(s, StatusCode::CREATED);
     let viewer = app.token(Role::Viewer, &[]).await;
@@ -93,15 +87,6 @@ fn rare_cells() -> Vec<String> {
                 .to_string()
         })
         .collect()
-}
-
-fn tile_of(z: u8, lon: f64, lat: f64) -> (u32, u32) {
-    let n = f64::from(1u32 << z);
-    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
-    let r = lat.to_radians();
-    let y =
-        ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
-    (x, y)
 }
 
 const CHANGE: &str = "from_a=2026-01-01&to_a=2026-03-01&from_b=2026-03-01&to_b=2026-05-01";
@@ -146,7 +131,7 @@ fn requests() -> Vec<String> {
         } else if route.path.contains("{layer}") {
             for layer in ["hexagons", "hotspots", "change", "fixes", "appeals"] {
                 for z in 8..=16 {
-                    let (x, y) = tile_of(z, RARE.1, RARE.0);
+                    let (x, y) = common::tile_of(RARE.0, RARE.1, z);
                     paths.push(format!("/tiles/{layer}/{z}/{x}/{y}.mvt"));
                 }
             }

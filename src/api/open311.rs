@@ -102,8 +102,7 @@ async fn create(
     access: Access,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, Open311Error> {
-    let body =
-        body.map_err(|e| ApiError::from(super::appeals::body_error(&e, st.cfg.max_body_bytes)))?;
+    let body = body.map_err(|e| super::appeals::body_error(&e, st.cfg.max_body_bytes))?;
     let external_id = hex::encode(rand::random::<[u8; 12]>());
     let now = chrono::Utc::now().with_timezone(&st.cfg.tz).to_rfc3339();
     let fields = parse_form(&body, &external_id, &now)

@@ -4,7 +4,9 @@
 
 mod tokens;
 
-pub use tokens::{Grant, IssuedToken, TokenBook, hash_token, issue, parse_districts};
+pub use tokens::{
+    Grant, IssuedToken, TokenBook, district_list, hash_token, issue, parse_districts,
+};
 
 use std::sync::Arc;
 

@@ -40,6 +40,11 @@ pub fn hash_token(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// District ids as the comma list a token row stores (`None` for none: every district).
+pub fn district_list(ids: &[i64]) -> Option<String> {
+    (!ids.is_empty()).then(|| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+}
+
 /// Parses a stored comma list of district ids (`None`: every district).
 pub fn parse_districts(s: Option<&str>) -> Result<Option<Arc<[i64]>>, String> {
     let Some(s) = s else { return Ok(None) };
@@ -140,6 +145,12 @@ mod tests {
     #[test]
     fn districts_parse_or_name_the_bad_part() {
         assert_eq!(parse_districts(None), Ok(None));
+        assert_eq!(district_list(&[]), None);
+        let list = district_list(&[3, 5]);
+        assert_eq!(
+            parse_districts(list.as_deref()),
+            Ok(Some(vec![3, 5].into()))
+        );
         assert_eq!(parse_districts(Some("3, 5")), Ok(Some(vec![3, 5].into())));
         assert!(parse_districts(Some("3,x")).unwrap_err().contains("\"x\""));
     }

@@ -27,13 +27,7 @@ pub async fn token(args: TokenArgs) -> anyhow::Result<()> {
                 anyhow::bail!("no district {bad}; see /api/v1/districts");
             }
             let t = issue();
-            let list = (!districts.is_empty()).then(|| {
-                districts
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            });
+            let list = crate::auth::district_list(&districts);
             let id = store
                 .insert_token(&NewToken {
                     hash: t.hash,

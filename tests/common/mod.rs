@@ -166,13 +166,7 @@ impl TestApp {
     /// Stores a new token with this role and districts; returns its secret.
     pub async fn token(&self, role: hexwatch::auth::Role, districts: &[i64]) -> String {
         let t = hexwatch::auth::issue();
-        let list = (!districts.is_empty()).then(|| {
-            districts
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",")
-        });
+        let list = hexwatch::auth::district_list(districts);
         self.state
             .engine
             .store
@@ -198,5 +192,33 @@ pub fn auth_config(public_read: bool) -> ApiConfig {
             k_anonymity: 3,
         },
         ..ApiConfig::default()
+    }
+}
+
+/// The x/y of the z tile holding a point.
+pub fn tile_of(lat: f64, lon: f64, z: u32) -> (u32, u32) {
+    let n = f64::from(1u32 << z);
+    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
+    let r = lat.to_radians();
+    let y =
+        ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
+    (x, y)
+}
+
+impl TestApp {
+    /// Sends `body` as JSON text with content type `ct` and this token; status and parsed answer.
+    pub async fn send_as(
+        &self,
+        method: &str,
+        uri: &str,
+        token: &str,
+        ct: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        let (s, _, b) = self
+            .call(method, uri, Some(token), ct, body.to_string().into_bytes())
+            .await;
+        let v = serde_json::from_slice(&b).unwrap_or(Value::Null);
+        (s, v)
     }
 }
