@@ -156,6 +156,22 @@ async fn every_route_by_every_role() {
 }
 
 #[tokio::test]
+async fn an_unserved_method_is_405_not_a_server_error() {
+    let app = setup(false).await;
+    let admin = app.token(Role::Admin, &[]).await;
+    for (method, uri) in [
+        ("PUT", "/api/v1/hexagons"),
+        ("DELETE", "/api/v1/districts/1"),
+        ("PATCH", "/open311/v2/requests.json"),
+    ] {
+        for token in [None, Some(admin.as_str())] {
+            let (s, _, _) = app.call(method, uri, token, "", Vec::new()).await;
+            assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn bad_tokens_are_401_and_revoked_tokens_stop_working() {
     let app = setup(false).await;
     for header in ["Bearer hw_0000", "Basic dXNlcjpwYXNz", "Bearer "] {

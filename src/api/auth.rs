@@ -104,6 +104,14 @@ async fn admit(
         return Err(ApiError::internal("a route without a matched path"));
     };
     let Some(route) = routes::find(req.method.as_str(), path) else {
+        if routes::ROUTES.iter().any(|r| r.path == path) {
+            // A listed path asked with a method it does not serve.
+            return Err(ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                format!("{path} does not answer {}", req.method),
+            ));
+        }
         // Fail closed: a route someone forgot to list is refused, not opened.
         return Err(ApiError::internal(format!(
             "route {} {path} is missing from api::routes::ROUTES",
