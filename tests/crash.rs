@@ -1,34 +1,12 @@
 //! Kill the real server process with SIGKILL in the middle of a stream of
 //! acknowledged batches, restart it, and find every acknowledged appeal.
 
+mod process_common;
+
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-fn start(db: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hexwatch"))
-        .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("spawn hexwatch");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let addr = loop {
-        assert!(Instant::now() < deadline, "server did not start");
-        let line = lines.next().expect("server exited early").expect("line");
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.split_whitespace().next().expect("addr").to_owned();
-        }
-    };
-    // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, addr)
-}
+use std::time::Duration;
 
 fn batch(from: usize, n: usize) -> Value {
     json!(
@@ -49,7 +27,9 @@ fn batch(from: usize, n: usize) -> Value {
 async fn acknowledged_appeals_survive_sigkill() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = format!("sqlite://{}", dir.path().join("crash.db").display());
-    let (mut child, addr) = start(&db);
+    let process_common::Server {
+        mut child, addr, ..
+    } = process_common::start(&["--db", &db, "--listen", "127.0.0.1:0"]);
     let client = reqwest::Client::new();
     let url = format!("http://{addr}/api/v1/appeals");
 
@@ -83,7 +63,9 @@ async fn acknowledged_appeals_survive_sigkill() {
         acked.len()
     );
 
-    let (mut child, addr) = start(&db);
+    let process_common::Server {
+        mut child, addr, ..
+    } = process_common::start(&["--db", &db, "--listen", "127.0.0.1:0"]);
     let health: Value = client
         .get(format!("http://{addr}/health"))
         .send()

@@ -4,8 +4,9 @@
 //! stay within 2× of the quiet case. Skips (loudly) without `wrk`
 //! (`scripts/test.sh` installs it from Debian).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod process_common;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn hexwatch(args: &[&str]) -> String {
@@ -22,41 +23,6 @@ fn hexwatch(args: &[&str]) -> String {
         .expect("utf8")
         .trim()
         .to_owned()
-}
-
-fn start(db: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hexwatch"))
-        .args([
-            "serve",
-            "--db",
-            db,
-            "--listen",
-            "127.0.0.1:0",
-            "--auth",
-            "on",
-            "--rate-limit",
-            "10",
-            "--rate-burst",
-            "10",
-            "--web-dir",
-            "web",
-        ])
-        .env("RUST_LOG", "warn,hexwatch=info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let addr = loop {
-        assert!(Instant::now() < deadline, "server did not start");
-        let line = lines.next().expect("server exited").expect("line");
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.split_whitespace().next().expect("addr").to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, addr)
 }
 
 /// Tiles around Kazan at z 13, fetched in turn at 8 per second (under the
@@ -108,7 +74,20 @@ async fn a_bbox_flooder_gets_429s_while_tiles_stay_fast() {
     let tiles = hexwatch(&[
         "token", "create", "--role", "viewer", "--name", "map", "--db", &db,
     ]);
-    let (mut child, addr) = start(&db);
+    let process_common::Server {
+        mut child, addr, ..
+    } = process_common::start(&[
+        "--db",
+        &db,
+        "--listen",
+        "127.0.0.1:0",
+        "--auth",
+        "on",
+        "--rate-limit",
+        "10",
+        "--rate-burst",
+        "10",
+    ]);
     // Warm the tile cache and the outlines, then measure the quiet case.
     tile_latency(&addr, &tiles, Duration::from_secs(2)).await;
     let quiet = tile_latency(&addr, &tiles, Duration::from_secs(5)).await;

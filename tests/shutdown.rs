@@ -3,39 +3,20 @@
 //! all in the database.
 
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod process_common;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_finishes_the_write_in_flight() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = format!("sqlite://{}", dir.path().join("t.db").display());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hexwatch"))
-        .args([
-            "serve",
-            "--db",
-            &db,
-            "--listen",
-            "127.0.0.1:0",
-            "--auth",
-            "off",
-        ])
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let addr = loop {
-        assert!(Instant::now() < deadline, "server did not start");
-        let line = lines.next().expect("server exited").expect("line");
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.split_whitespace().next().expect("addr").to_owned();
-        }
-    };
-    let log = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+    let process_common::Server {
+        mut child,
+        addr,
+        log,
+    } = process_common::start(&["--db", &db, "--listen", "127.0.0.1:0", "--auth", "off"]);
     let n = 60_000;
     let batch: Vec<Value> = (0..n)
         .map(|i| {
