@@ -187,3 +187,65 @@ async fn bad_requests_get_the_spec_error_shape_and_write_nothing() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(json(&b)[0]["code"], 400);
 }
+
+#[tokio::test]
+async fn clients_sign_in_with_api_key_and_refusals_come_in_the_spec_shape() {
+    let app = TestApp::with_config(auth_config(false)).await;
+    let op = app.token(Role::Operator, &[]).await;
+    let analyst = app.token(Role::Analyst, &[]).await;
+    let viewer = app.token(Role::Viewer, &[]).await;
+    let form = |key: &str| {
+        format!("api_key={key}&service_code=roads&lat=55.7961&long=49.1064&description=pothole")
+            .into_bytes()
+    };
+    let post = |body: Vec<u8>| app.call("POST", "/open311/v2/requests.json", None, FORM, body);
+
+    // The spec's way: the key in the form body, no Authorization header.
+    let (s, _, b) = post(form(&op)).await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
+    assert_eq!(app.state.engine.index.len(), 1);
+
+    // An unknown key and a role too low are refused as `[{code, description}]`, writing nothing.
+    for (key, status) in [
+        ("not-a-token", StatusCode::UNAUTHORIZED),
+        (viewer.as_str(), StatusCode::FORBIDDEN),
+    ] {
+        let (s, h, b) = post(form(key)).await;
+        assert_eq!(s, status, "{key}");
+        let v = json(&b);
+        assert_eq!(v[0]["code"], status.as_u16(), "{v}");
+        assert!(v[0]["description"].is_string(), "{v}");
+        if status == StatusCode::UNAUTHORIZED {
+            assert!(h.contains_key("www-authenticate"));
+        }
+    }
+    // No key at all: 401 in the spec's shape.
+    let (s, _, b) = post(b"service_code=roads&lat=55.79&long=49.12".to_vec()).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(json(&b)[0]["code"], 401);
+    assert_eq!(app.state.engine.index.len(), 1);
+
+    // Reading: the key in the query string.
+    let (s, _, b) = app
+        .call(
+            "GET",
+            &format!("/open311/v2/requests.json?api_key={analyst}"),
+            None,
+            "",
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
+    assert_eq!(json(&b).as_array().expect("list").len(), 1);
+    let (s, _, b) = app
+        .call(
+            "GET",
+            &format!("/open311/v2/requests.json?api_key={viewer}"),
+            None,
+            "",
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(json(&b)[0]["code"], 403);
+}

@@ -46,25 +46,81 @@ pub struct Gate {
 }
 
 /// The middleware (a route layer, so the matched route is known).
-pub async fn gate(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
-    let seen = Seen::of(&req);
+pub async fn gate(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let open311 = req.uri().path().starts_with(OPEN311);
+    let (mut req, api_key) = match open311_key(req, st.cfg.max_body_bytes).await {
+        Ok(found) => found,
+        Err(e) => return refusal(e, true),
+    };
+    let seen = Seen::of(&req, api_key);
     match admit(&st, seen).await {
         Ok((access, route)) => {
             req.extensions_mut().insert(access.clone());
             super::limits::run(&st, route, &access, req, next).await
         }
-        Err(e) => {
-            let mut r = e.into_response();
-            if r.status() == StatusCode::UNAUTHORIZED {
-                // RFC 6750: say which scheme is expected.
-                r.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer realm=\"hexwatch\""),
-                );
-            }
-            r
-        }
+        Err(e) => refusal(e, open311),
     }
+}
+
+/// Where the Open311 routes live: their clients send `api_key` and read
+/// errors in the GeoReport shape.
+const OPEN311: &str = "/open311/";
+
+/// A refused request's answer: hexwatch's error shape, or Open311's on its routes.
+fn refusal(e: ApiError, open311: bool) -> Response {
+    let status = e.status;
+    let mut r = if open311 {
+        super::open311::Open311Error::from(e).into_response()
+    } else {
+        e.into_response()
+    };
+    if status == StatusCode::UNAUTHORIZED {
+        // RFC 6750: say which scheme is expected.
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"hexwatch\""),
+        );
+    }
+    r
+}
+
+/// GeoReport v2 clients authenticate with an `api_key` parameter (query or
+/// form body) rather than a header; take it when no `Authorization` is sent.
+/// A form body is read here (within the body limit) and handed on intact.
+async fn open311_key(req: Request, max_body: usize) -> Result<(Request, Option<String>), ApiError> {
+    if !req.uri().path().starts_with(OPEN311) || req.headers().contains_key(header::AUTHORIZATION) {
+        return Ok((req, None));
+    }
+    let key_in = |pairs: &[u8]| {
+        form_urlencoded::parse(pairs)
+            .find(|(k, _)| k == "api_key")
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| !v.trim().is_empty())
+    };
+    if let Some(key) = req.uri().query().and_then(|q| key_in(q.as_bytes())) {
+        return Ok((req, Some(key)));
+    }
+    let form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if req.method() != axum::http::Method::POST || !form {
+        return Ok((req, None));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, max_body).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("the body is larger than {max_body} bytes or could not be read"),
+        )
+    })?;
+    let key = key_in(&bytes);
+    Ok((
+        Request::from_parts(parts, axum::body::Body::from(bytes)),
+        key,
+    ))
 }
 
 /// What the gate reads of a request (owned: the request itself is not `Sync`).
@@ -73,10 +129,12 @@ struct Seen {
     matched: Option<String>,
     path: String,
     authorization: Option<HeaderValue>,
+    /// An Open311 client's `api_key`, sent instead of `Authorization`.
+    api_key: Option<String>,
 }
 
 impl Seen {
-    fn of(req: &Request) -> Seen {
+    fn of(req: &Request, api_key: Option<String>) -> Seen {
         Seen {
             method: req.method().clone(),
             matched: req
@@ -88,6 +146,7 @@ impl Seen {
                 .decode_utf8_lossy()
                 .into_owned(),
             authorization: req.headers().get(header::AUTHORIZATION).cloned(),
+            api_key,
         }
     }
 }
@@ -123,7 +182,8 @@ async fn admit(
     let access = if !gate.cfg.enabled {
         Access::full()
     } else {
-        match bearer(req.authorization.as_ref())? {
+        let secret = bearer(req.authorization.as_ref())?.or(req.api_key.as_deref());
+        match secret {
             Some(secret) => {
                 let grant = gate.tokens.find(secret).await?.ok_or_else(|| {
                     unauthorized("invalid_token", "the token is unknown or revoked")
