@@ -170,6 +170,11 @@ pub struct ServeArgs {
     /// connection is closed (slow-client protection).
     #[arg(long, env = "HEXWATCH_HEADER_TIMEOUT", default_value_t = 10)]
     pub header_timeout: u64,
+    /// Load balancers or proxies (addresses or CIDR ranges, comma list) whose
+    /// `X-Forwarded-For` names the client, so per-address rates apply to
+    /// clients rather than to the proxy. None by default: the header is ignored.
+    #[arg(long, env = "HEXWATCH_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_net)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Most records one ingest request may hold (413 beyond).
     #[arg(long, env = "HEXWATCH_MAX_RECORDS", default_value_t = 500_000)]
     pub max_records: usize,
@@ -230,4 +235,12 @@ pub struct GenerateArgs {
 fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {
     s.parse()
         .map_err(|_| format!("unknown time zone {s:?} (use an IANA name such as Europe/Moscow)"))
+}
+
+/// An address range, or one address as a range of one.
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{s:?} is neither an IP address nor a CIDR range"))
 }

@@ -133,3 +133,48 @@ async fn a_client_trickling_its_headers_is_cut_off() {
         .expect("get");
     assert_eq!(r.status(), 200);
 }
+
+/// Answers to simultaneous anonymous calls, one per `X-Forwarded-For` value, sorted.
+async fn burst_from(addr: std::net::SocketAddr, forwarded_for: &[&str]) -> Vec<u16> {
+    let client = reqwest::Client::new();
+    let calls = forwarded_for.iter().map(|f| {
+        client
+            .get(format!("http://{addr}/api/v1/sectors"))
+            .header("x-forwarded-for", *f)
+            .send()
+    });
+    let mut codes: Vec<u16> = futures_util::future::join_all(calls)
+        .await
+        .into_iter()
+        .map(|r| r.expect("send").status().as_u16())
+        .collect();
+    codes.sort_unstable();
+    codes
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_rate() {
+    let mut cfg = limited(1, 2);
+    cfg.limits.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];
+    let app = TestApp::with_config(cfg).await;
+    let (addr, _stop) = serve(&app).await;
+    // One client over its burst, whatever it forges to the left of what
+    // the proxy appended; another behind the same proxy unaffected.
+    let one = [
+        "198.51.100.1, 203.0.113.1",
+        "192.0.2.7, 203.0.113.1",
+        "203.0.113.1",
+    ];
+    let other = ["203.0.113.2", "203.0.113.2"];
+    let (one, other) = tokio::join!(burst_from(addr, &one), burst_from(addr, &other));
+    assert_eq!(one, [200, 200, 429]);
+    assert_eq!(other, [200, 200]);
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_a_forged_forwarded_for_changes_nothing() {
+    let app = TestApp::with_config(limited(1, 2)).await;
+    let (addr, _stop) = serve(&app).await;
+    let forged = ["203.0.113.1", "203.0.113.2", "203.0.113.3"];
+    assert_eq!(burst_from(addr, &forged).await, [200, 200, 429]);
+}

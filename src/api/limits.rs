@@ -34,6 +34,8 @@ pub struct LimitConfig {
     pub request_timeout: Duration,
     /// Longest a client may take to send a request's headers.
     pub header_timeout: Duration,
+    /// Proxies whose `X-Forwarded-For` names the client (per-address rates).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for LimitConfig {
@@ -45,6 +47,7 @@ impl Default for LimitConfig {
             heavy_wait: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             header_timeout: Duration::from_secs(10),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -119,7 +122,14 @@ pub async fn run(
         None => req
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
-            .map_or(Caller::Unknown, |c| Caller::Address(c.0.ip())),
+            .map_or(Caller::Unknown, |c| {
+                let client = super::client_ip::client_address(
+                    c.0.ip(),
+                    req.headers(),
+                    &limits.cfg.trusted_proxies,
+                );
+                Caller::Address(client)
+            }),
     };
     if let Err(wait) = limits.over_rate(&caller) {
         metrics::counter!("hexwatch_rate_limited_total").increment(1);

@@ -7,6 +7,7 @@ mod appeals;
 pub mod auth;
 mod cells;
 mod change;
+mod client_ip;
 mod districts;
 pub mod error;
 mod fixes;

@@ -40,6 +40,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             heavy_wait: Duration::from_secs(10),
             request_timeout: Duration::from_secs(args.request_timeout),
             header_timeout: Duration::from_secs(args.header_timeout),
+            trusted_proxies: args.trusted_proxies.clone(),
         },
         max_records: args.max_records,
     };
