@@ -22,6 +22,10 @@ pg_dir=${pg%% *}
 trap 'scripts/pg-temp.sh remove "$pg_dir"' EXIT
 export HEXWATCH_TEST_PG_URL=${pg#* }
 
+# wrk (Debian, seconds) floods the server in tests/load.rs.
+scripts/apt-install.sh wrk wrk ||
+  echo "test.sh: without wrk the load test will skip" >&2
+
 cargo build --locked --bin hexwatch
 venv=$(scripts/py-env.sh)
 

@@ -27,6 +27,58 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Apply database migrations and exit.
     Migrate(DbArgs),
+    /// Create, list or revoke API tokens.
+    Token(TokenArgs),
+}
+
+/// `hexwatch token`.
+#[derive(Debug, Clone, Args)]
+pub struct TokenArgs {
+    /// What to do with tokens.
+    #[command(subcommand)]
+    pub action: TokenAction,
+}
+
+/// The token subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it (once: only its hash is stored).
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// viewer, analyst, operator or admin.
+        #[arg(long)]
+        role: crate::auth::Role,
+        /// Limit the token to these district ids (repeat the flag or give a comma list).
+        #[arg(long = "district", value_delimiter = ',')]
+        districts: Vec<i64>,
+        /// Who or what the token is for.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Revoke a token by id (running servers notice within seconds).
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The token's id, as `token list` shows it.
+        id: i64,
+    },
+    /// List the tokens (never their secrets).
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// When tokens are required.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthMode {
+    /// Always.
+    On,
+    /// Never: every caller has full access.
+    Off,
+    /// When `--listen` is not a loopback address.
+    Auto,
 }
 
 /// Database selection shared by every command.
@@ -124,6 +176,43 @@ pub struct ServeArgs {
     /// cross-origin; none by default (the bundled front end is same-origin).
     #[arg(long, env = "HEXWATCH_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// When API tokens are required: `auto` turns them on unless the server
+    /// listens on a loopback address.
+    #[arg(long, env = "HEXWATCH_AUTH", value_enum, default_value_t = AuthMode::Auto)]
+    pub auth: AuthMode,
+    /// Let callers without a token read aggregates as viewers (rare cells suppressed).
+    #[arg(long, env = "HEXWATCH_PUBLIC_READ")]
+    pub public_read: bool,
+    /// Viewers never see a cell (or row) with fewer appeals than this.
+    #[arg(long, env = "HEXWATCH_K_ANONYMITY", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub k_anonymity: u32,
+    /// Requests per second one token (or one client address without a token)
+    /// may send; 429 with `Retry-After` beyond. Default: 100 when auth is on,
+    /// unlimited when it is off. 0 turns it off.
+    #[arg(long, env = "HEXWATCH_RATE_LIMIT")]
+    pub rate_limit: Option<u32>,
+    /// Requests a caller may send in a burst before the rate applies.
+    #[arg(long, env = "HEXWATCH_RATE_BURST", default_value_t = 200)]
+    pub rate_burst: u32,
+    /// Heavy queries (hexagons, aggregates, hotspots, change, summaries)
+    /// running at once; more wait, so tiles stay fast.
+    #[arg(long, env = "HEXWATCH_HEAVY_CONCURRENCY", default_value_t = 2)]
+    pub heavy_concurrency: usize,
+    /// Seconds a read may take (503 beyond); writes always finish.
+    #[arg(long, env = "HEXWATCH_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+    /// Seconds a client has to send a request's headers before the
+    /// connection is closed (slow-client protection).
+    #[arg(long, env = "HEXWATCH_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Load balancers or proxies (addresses or CIDR ranges, comma list) whose
+    /// `X-Forwarded-For` names the client, so per-address rates apply to
+    /// clients rather than to the proxy. None by default: the header is ignored.
+    #[arg(long, env = "HEXWATCH_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_net)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Most records one ingest request may hold (413 beyond).
+    #[arg(long, env = "HEXWATCH_MAX_RECORDS", default_value_t = 500_000)]
+    pub max_records: usize,
     /// Public base URL written into TileJSON (e.g. `https://maps.example.org`)
     /// when a proxy hides it; by default taken from each request's Host.
     #[arg(long, env = "HEXWATCH_PUBLIC_URL")]
@@ -187,4 +276,12 @@ fn parse_tls(s: &str) -> Result<TlsMode, String> {
 fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {
     s.parse()
         .map_err(|_| format!("unknown time zone {s:?} (use an IANA name such as Europe/Moscow)"))
+}
+
+/// An address range, or one address as a range of one.
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{s:?} is neither an IP address nor a CIDR range"))
 }

@@ -20,6 +20,7 @@
 pub mod aggregate;
 pub mod analysis;
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod districts;

@@ -190,16 +190,6 @@ async fn a_study_area_over_the_cap_asks_for_a_coarser_res() {
     assert_eq!(s, StatusCode::OK, "{v}");
 }
 
-/// The z/x/y of the tile holding a point.
-fn tile_of(lat: f64, lon: f64, z: u32) -> (u32, u32) {
-    let n = f64::from(1u32 << z);
-    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
-    let r = lat.to_radians();
-    let y =
-        ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
-    (x, y)
-}
-
 #[tokio::test]
 async fn the_tile_layer_draws_the_cached_analysis() {
     let app = loaded(ApiConfig::default()).await;
@@ -213,7 +203,7 @@ async fn the_tile_layer_draws_the_cached_analysis() {
         .map(|c| (c["h3"].as_str().expect("h3"), c))
         .collect();
     // Zoom 11 shows res 9 (the zoom table), the list's default.
-    let (x, y) = tile_of(55.65, 49.20, 11);
+    let (x, y) = common::tile_of(55.65, 49.20, 11);
     let uri = format!("/tiles/hotspots/11/{x}/{y}.mvt?{YEAR}");
     let a = tiles_common::get(app.router(), &uri, &[]).await;
     assert_eq!(

@@ -3,7 +3,6 @@
 
 mod common;
 
-use common::spawn_server as start;
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::time::Duration;
@@ -27,7 +26,7 @@ fn batch(from: usize, n: usize) -> Value {
 async fn acknowledged_appeals_survive_sigkill() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = common::test_db_url(dir.path()).await;
-    let (mut child, addr) = start(&db);
+    let (mut child, addr) = common::spawn_server(&db);
     let client = reqwest::Client::new();
     let url = format!("http://{addr}/api/v1/appeals");
 
@@ -61,7 +60,7 @@ async fn acknowledged_appeals_survive_sigkill() {
         acked.len()
     );
 
-    let (mut child, addr) = start(&db);
+    let (mut child, addr) = common::spawn_server(&db);
     let health: Value = client
         .get(format!("http://{addr}/health"))
         .send()

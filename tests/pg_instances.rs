@@ -319,3 +319,57 @@ async fn a_postgres_outage_answers_503_and_recovers_by_itself() {
         "the refused batch left nothing"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_token_is_refused_by_every_instance_within_the_cache_ttl() {
+    let db = fresh_db().await;
+    let store = hexwatch::store::Store::open(&db).await.expect("store");
+    let t = hexwatch::auth::issue();
+    let id = store
+        .insert_token(&hexwatch::store::NewToken {
+            hash: t.hash,
+            name: Some("shared".into()),
+            role: "analyst".into(),
+            districts: None,
+            created_at: 0,
+        })
+        .await
+        .expect("token");
+    let extra = ["--auth", "on"];
+    let start = |db: &str| {
+        let (child, addr) = spawn_server_with(db, &extra);
+        Server {
+            child,
+            base: format!("http://{addr}"),
+        }
+    };
+    let (a, b) = (start(&db), start(&db));
+    let c = reqwest::Client::new();
+    let whoami = |s: &Server| {
+        c.get(format!("{}/api/v1/whoami", s.base))
+            .bearer_auth(&t.secret)
+            .send()
+    };
+    // Both instances have looked the token up (and cached the grant).
+    for s in [&a, &b] {
+        assert_eq!(whoami(s).await.expect("whoami").status(), 200);
+    }
+    assert!(store.revoke_token(id, 1).await.expect("revoke"));
+    let revoked = Instant::now();
+    let bound = hexwatch::auth::CACHE_TTL + Duration::from_secs(1);
+    for s in [&a, &b] {
+        loop {
+            let status = whoami(s).await.expect("whoami").status();
+            if status == 401 {
+                break;
+            }
+            assert_eq!(status, 200);
+            assert!(
+                revoked.elapsed() < bound,
+                "{} still accepts the revoked token",
+                s.base
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}

@@ -7,6 +7,7 @@ use super::{
     params::{ApiQuery, FilterParams},
 };
 use crate::aggregate::{Periods, aggregate_rows};
+use crate::auth::Access;
 use crate::index::cells::cell;
 use axum::Router;
 use axum::extract::State;
@@ -22,11 +23,12 @@ const DEFAULT_RES: u8 = 8;
 
 async fn aggregate(
     State(st): State<AppState>,
+    access: Access,
     ApiQuery(q): ApiQuery<FilterParams>,
 ) -> Result<Response, ApiError> {
     let res = q.res(DEFAULT_RES, st.limits())?;
     let period = q.period()?;
-    let filter = st.filter(&q)?;
+    let filter = st.filter(&access, &q)?;
     let csv = match q.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
@@ -39,6 +41,7 @@ async fn aggregate(
     };
     let engine = st.engine.clone();
     let cap = st.cfg.max_cells;
+    let min_count = access.min_count;
     let tz = st.cfg.tz;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let data = engine.index.read();
@@ -50,7 +53,8 @@ async fn aggregate(
                 "too many periods in the range; choose a longer period",
             )
         })?;
-        let rows = aggregate_rows(&data, &filter, res, &periods, cap)?;
+        let mut rows = aggregate_rows(&data, &filter, res, &periods, cap)?;
+        rows.retain(|r| r.count >= min_count);
         drop(data);
         let cat = &engine.catalogue;
         // Formatting a date per row costs more than counting it: label each period once.

@@ -37,8 +37,53 @@ pub(super) fn body_error(e: &BytesRejection, max_body_bytes: usize) -> ApiError 
     }
 }
 
+/// A 403 when a token limited to districts sends an appeal outside them.
+pub(super) fn check_scope(
+    st: &AppState,
+    access: &crate::auth::Access,
+    appeals: &[crate::domain::Appeal],
+) -> Result<(), ApiError> {
+    let Some(allowed) = &access.districts else {
+        return Ok(());
+    };
+    let districts = st.engine.districts();
+    let masks: Vec<_> = allowed.iter().filter_map(|&id| districts.get(id)).collect();
+    match appeals
+        .iter()
+        .position(|a| !masks.iter().any(|d| d.mask.contains(a.lat, a.lon)))
+    {
+        None => Ok(()),
+        Some(i) => Err(ApiError {
+            field: Some("lat".into()),
+            ..ApiError::new(
+                StatusCode::FORBIDDEN,
+                "outside_district",
+                format!("record {i} lies outside the token's districts; nothing was written"),
+            )
+        }),
+    }
+}
+
+/// Writes a batch in a task of its own: a client that hangs up, or a server
+/// shutting down, cannot stop it between the commit and the index update.
+pub(super) async fn write(
+    st: &AppState,
+    appeals: Vec<crate::domain::Appeal>,
+) -> Result<crate::store::WriteResult, ApiError> {
+    let engine = st.engine.clone();
+    let result = tokio::spawn(async move { engine.write(&appeals).await }).await??;
+    let written = result
+        .outcomes
+        .iter()
+        .filter(|o| !matches!(o, Outcome::Duplicate))
+        .count();
+    metrics::counter!("hexwatch_ingested_appeals_total").increment(written as u64);
+    Ok(result)
+}
+
 async fn create(
     State(st): State<AppState>,
+    access: crate::auth::Access,
     ApiQuery(q): ApiQuery<IngestParams>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -94,8 +139,22 @@ async fn create(
             )
         });
     }
+    if batch.total > st.cfg.max_records {
+        return Err(ApiError {
+            field: Some("records".into()),
+            ..ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_many_records",
+                format!(
+                    "{} records in one request; at most {} (split the batch)",
+                    batch.total, st.cfg.max_records
+                ),
+            )
+        });
+    }
     let appeals: Vec<_> = batch.valid.into_iter().map(|(_, a)| a).collect();
-    let result = st.engine.write(&appeals).await?;
+    check_scope(&st, &access, &appeals)?;
+    let result = write(&st, appeals).await?;
     let count = |o: Outcome| result.outcomes.iter().filter(|&&x| x == o).count();
     Ok(Json(json!({
         "accepted": count(Outcome::Accepted),

@@ -7,6 +7,7 @@ use super::{
     params::{ApiQuery, FilterParams},
 };
 use crate::analysis::cell::{CellError, CellQuery, describe};
+use crate::auth::Access;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -38,6 +39,7 @@ impl From<CellError> for ApiError {
 
 async fn cell(
     State(st): State<AppState>,
+    access: Access,
     Path(h3): Path<String>,
     ApiQuery(q): ApiQuery<CellParams>,
 ) -> Result<Json<Value>, ApiError> {
@@ -68,13 +70,22 @@ async fn cell(
     };
     let query = CellQuery {
         cell,
-        filter: st.filter(&q.filter)?,
+        filter: st.filter(&access, &q.filter)?,
         period: q.filter.period()?,
         tz: st.cfg.tz,
         repeat_days,
     };
     let engine = st.engine.clone();
     let d = tokio::task::spawn_blocking(move || describe(&engine.index.read(), &query)).await??;
+    if !access.shows(d.count) {
+        // Too few appeals to show anything about them without naming someone.
+        return Ok(Json(json!({
+            "h3": cell.to_string(),
+            "res": cell.resolution() as u8,
+            "suppressed": true,
+            "k_anonymity": access.min_count,
+        })));
+    }
     let touching = st.engine.fixes.touching(cell);
     let fixes = super::fixes::with_verdicts(&st, touching, super::fixes::fix_json).await?;
     let cat = &st.engine.catalogue;

@@ -9,6 +9,7 @@ use super::{
     params::{ApiQuery, FilterParams, parse_instant},
 };
 use crate::analysis::change::change;
+use crate::auth::Access;
 use crate::index::cells::cell;
 use axum::Router;
 use axum::extract::State;
@@ -96,15 +97,17 @@ impl ChangeBounds {
 
 async fn change_handler(
     State(st): State<AppState>,
+    access: Access,
     ApiQuery(q): ApiQuery<ChangeParams>,
 ) -> Result<Response, ApiError> {
     let res = q.filter.res(DEFAULT_RES, st.limits())?;
     let [a, b] = q.bounds.spans(&q.filter, st.cfg.tz)?;
-    let filter = st.filter(&q.filter)?;
+    let filter = st.filter(&access, &q.filter)?;
     let geojson = wants_geojson(q.filter.format.as_deref())?;
     let cap = st.cfg.max_cells;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
-        let rows = change(&st.engine.index.read(), &filter, res, a, b, cap)?;
+        let mut rows = change(&st.engine.index.read(), &filter, res, a, b, cap)?;
+        rows.retain(|r| access.shows(r.a) && access.shows(r.b));
         let mut w = JsonWriter::with_capacity(64 + rows.len() * if geojson { 400 } else { 80 });
         w.raw(if geojson {
             "{\"type\":\"FeatureCollection\",\"res\":"

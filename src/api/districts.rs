@@ -12,6 +12,7 @@ use super::{AppState, error::ApiError};
 use crate::aggregate::Period;
 use crate::aggregate::periods::{local_date, midnight};
 use crate::analysis::hotspots::HotspotQuery;
+use crate::auth::Access;
 use crate::districts::summary::summarize;
 use crate::districts::{District, ParseError, parse_collection};
 use crate::index::Filter;
@@ -188,10 +189,12 @@ struct SummaryParams {
 
 async fn summary(
     State(st): State<AppState>,
+    access: Access,
     path: Result<Path<String>, PathRejection>,
     ApiQuery(q): ApiQuery<SummaryParams>,
 ) -> Result<Json<Value>, ApiError> {
     let d = district(&st, path)?;
+    super::check_district(&access, d.id)?;
     let tz = st.cfg.tz;
     let from = q
         .from
@@ -210,7 +213,8 @@ async fn summary(
         Ok((from, to, summarize(&data, &mask, from, to)))
     })
     .await??;
-    let hotspots = top_hotspots(&st, &d, from, to).await?;
+    let mut hotspots = top_hotspots(&st, &d, from, to).await?;
+    hotspots.retain(|h| h["count"].as_u64().is_some_and(|n| access.shows(n)));
     let inside: Vec<_> = st
         .engine
         .fixes
@@ -224,6 +228,7 @@ async fn summary(
     let by_sector: Vec<Value> = s
         .by_sector
         .iter()
+        .filter(|c| access.shows(c.count) && access.shows(c.previous))
         .map(|c| {
             json!({
                 "sector": cat.code_of(c.sector), "count": c.count,
@@ -237,9 +242,9 @@ async fn summary(
         "from": rfc3339(from, tz),
         "to": rfc3339(to, tz),
         "previous_from": rfc3339(from - (to - from), tz),
-        "count": s.count,
-        "previous_count": s.previous_count,
-        "change": (s.previous_count > 0)
+        "count": access.shows(s.count).then_some(s.count),
+        "previous_count": access.shows(s.previous_count).then_some(s.previous_count),
+        "change": (s.previous_count > 0 && access.shows(s.count) && access.shows(s.previous_count))
             .then(|| round3((s.count as f64 - s.previous_count as f64) / s.previous_count as f64)),
         "by_sector": by_sector,
         "resolve_hours": {

@@ -7,6 +7,7 @@ use super::{
     params::{ApiQuery, FilterParams},
 };
 use crate::aggregate::count_cells;
+use crate::auth::Access;
 use crate::index::cells::cell;
 use axum::Router;
 use axum::extract::State;
@@ -23,15 +24,19 @@ const DEFAULT_RES: u8 = 8;
 
 async fn hexagons(
     State(st): State<AppState>,
+    access: Access,
     ApiQuery(q): ApiQuery<FilterParams>,
 ) -> Result<Response, ApiError> {
     let res = q.res(DEFAULT_RES, st.limits())?;
-    let filter = st.filter(&q)?;
+    let filter = st.filter(&access, &q)?;
     let cap = st.cfg.max_cells;
+    let min_count = access.min_count;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let counts = {
             let data = st.engine.index.read();
-            count_cells(&data, &filter, res, cap)?
+            let mut counts = count_cells(&data, &filter, res, cap)?;
+            counts.retain(|c| c.total >= min_count);
+            counts
         };
         let cat = &st.engine.catalogue;
         let mut w = JsonWriter::with_capacity(64 + counts.len() * 400);

@@ -14,6 +14,7 @@ use super::{AppState, error::ApiError, jsonw::JsonWriter};
 use crate::analysis::hotspots::{
     self, CellHotspot, HotspotError, HotspotKey, HotspotQuery, Hotspots,
 };
+use crate::auth::Access;
 use crate::index::cells::cell;
 use axum::Router;
 use axum::extract::State;
@@ -52,7 +53,12 @@ pub struct HotspotParams {
 
 impl HotspotParams {
     /// The analysis these parameters ask for; `res` defaults to `default_res`.
-    pub fn query(&self, st: &AppState, default_res: u8) -> Result<HotspotQuery, ApiError> {
+    pub fn query(
+        &self,
+        st: &AppState,
+        access: &Access,
+        default_res: u8,
+    ) -> Result<HotspotQuery, ApiError> {
         let q = &self.filter;
         let k = match self.k.as_deref() {
             None => 1,
@@ -77,7 +83,7 @@ impl HotspotParams {
                 })?,
         };
         Ok(HotspotQuery {
-            filter: st.filter(q)?,
+            filter: st.filter(access, q)?,
             res: q.res(default_res, st.limits())?,
             k,
             period: q.period()?,
@@ -146,14 +152,22 @@ pub fn analyse(st: &AppState, q: &HotspotQuery) -> Result<(Arc<Hotspots>, u64), 
 
 async fn hotspots(
     State(st): State<AppState>,
+    access: Access,
     ApiQuery(p): ApiQuery<HotspotParams>,
 ) -> Result<Response, ApiError> {
-    let q = p.query(&st, DEFAULT_RES)?;
+    let q = p.query(&st, &access, DEFAULT_RES)?;
     let (limit, offset) = p.page()?;
     let geojson = wants_geojson(p.filter.format.as_deref())?;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let (h, _) = analyse(&st, &q)?;
-        let page: Vec<&CellHotspot> = h.ranked().skip(offset).take(limit).collect();
+        let page: Vec<&CellHotspot> = h
+            .ranked()
+            // Not `shows`: empty study-area cells ring every cell with appeals,
+            // so they would outline the rare ones left out.
+            .filter(|c| c.count >= u64::from(access.min_count))
+            .skip(offset)
+            .take(limit)
+            .collect();
         let head = json!({
             "res": q.res,
             "k": q.k,

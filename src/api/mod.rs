@@ -4,8 +4,10 @@
 
 mod aggregate;
 mod appeals;
+pub mod auth;
 mod cells;
 mod change;
+mod client_ip;
 mod districts;
 pub mod error;
 mod fixes;
@@ -14,12 +16,20 @@ mod health;
 mod hexagons;
 mod hotspots;
 mod jsonw;
+pub mod limits;
+pub mod metrics;
+mod open311;
+pub mod openapi;
 pub mod params;
+pub mod routes;
+mod server;
 pub mod tiles;
 mod tiles_build;
 mod tiles_json;
 mod ui_config;
+mod whoami;
 
+use crate::auth::Access;
 use crate::engine::Engine;
 use axum::Router;
 use chrono_tz::Tz;
@@ -27,6 +37,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -49,6 +60,12 @@ pub struct ApiConfig {
     /// MapLibre style URL the front end draws under the hexagons (none: a
     /// plain background and a graticule).
     pub basemap_style: Option<String>,
+    /// Tokens, roles and privacy.
+    pub auth: auth::AuthConfig,
+    /// Rates, heavy-query permits, time limits.
+    pub limits: limits::LimitConfig,
+    /// Most records one ingest request may hold (413 beyond).
+    pub max_records: usize,
 }
 
 impl Default for ApiConfig {
@@ -60,6 +77,9 @@ impl Default for ApiConfig {
             max_res: 15,
             web_dir: PathBuf::from("web"),
             basemap_style: None,
+            auth: auth::AuthConfig::default(),
+            limits: limits::LimitConfig::default(),
+            max_records: 500_000,
         }
     }
 }
@@ -77,6 +97,8 @@ pub struct AppState {
     tiles: tiles::TileState,
     /// Finished hotspot analyses, shared by the list and the tiles.
     hotspots: crate::analysis::hotspots::HotspotCache,
+    /// Authentication and the limits requests run under.
+    gate: auth::Gate,
 }
 
 /// Bytes of cell outlines kept as GeoJSON text (~200 bytes per cell).
@@ -89,8 +111,14 @@ const HOTSPOT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 impl AppState {
     /// State over an engine with the given settings.
     pub fn new(engine: Arc<Engine>, cfg: ApiConfig) -> Self {
+        let gate = auth::Gate {
+            cfg: Arc::new(cfg.auth.clone()),
+            tokens: crate::auth::TokenBook::new(engine.store.clone()),
+            limits: limits::Limits::new(cfg.limits.clone()),
+        };
         AppState {
             engine,
+            gate,
             cfg: Arc::new(cfg),
             geometry: geometry::GeometryCache::new(GEOMETRY_CACHE_BYTES),
             tiles: tiles::TileState::new(TileConfig::default()),
@@ -105,10 +133,34 @@ impl AppState {
     }
 
     /// The filter of a request, `district` included: what new endpoints call
-    /// (plain [`params::FilterParams::filter`] refuses `district`).
-    pub fn filter(&self, q: &params::FilterParams) -> Result<crate::index::Filter, ApiError> {
+    /// (plain [`params::FilterParams::filter`] refuses `district`). A token
+    /// limited to districts gets its district forced: one named outside them
+    /// is a 403, and a token of several must name one.
+    pub fn filter(
+        &self,
+        access: &Access,
+        q: &params::FilterParams,
+    ) -> Result<crate::index::Filter, ApiError> {
         let districts = self.engine.districts();
-        q.filter_in(&self.engine.catalogue, self.cfg.tz, &districts)
+        let mut f = q.filter_in(&self.engine.catalogue, self.cfg.tz, &districts)?;
+        if let Some(allowed) = &access.districts {
+            let id = match (&f.district, &allowed[..]) {
+                (Some(d), _) => d.id,
+                (None, [only]) => *only,
+                (None, _) => {
+                    return Err(ApiError::new(
+                        axum::http::StatusCode::FORBIDDEN,
+                        "district_required",
+                        "this token is limited to several districts: name one with district=",
+                    ));
+                }
+            };
+            check_district(access, id)?;
+            if f.district.is_none() {
+                f.district = Some(params::parse_district(&id.to_string(), &districts)?);
+            }
+        }
+        Ok(f)
     }
 
     fn limits(&self) -> params::Limits {
@@ -118,8 +170,25 @@ impl AppState {
     }
 }
 
+/// A 403 unless `access` reaches district `id`.
+pub(crate) fn check_district(access: &Access, id: i64) -> Result<(), ApiError> {
+    if access.reaches(id) {
+        Ok(())
+    } else {
+        Err(ApiError {
+            field: Some("district".into()),
+            ..ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "forbidden",
+                format!("this token does not reach district {id}"),
+            )
+        })
+    }
+}
+
 /// The whole application.
 pub fn app(state: AppState) -> Router {
+    metrics::handle();
     let web = &state.cfg.web_dir;
     let static_files = ServeDir::new(web).fallback(ServeFile::new(web.join("index.html")));
     let tiles = tiles::router(state.tiles.config());
@@ -134,14 +203,38 @@ pub fn app(state: AppState) -> Router {
         .merge(hotspots::router())
         .merge(ui_config::router())
         .merge(fixes::router())
+        .merge(whoami::router())
+        .merge(openapi::router())
+        .merge(metrics::router())
+        .merge(open311::router(state.cfg.max_body_bytes))
         .merge(tiles)
         // Without this, an unknown API path would get the page's index.html.
         .route("/api/{*rest}", axum::routing::any(api_not_found))
+        // Every route above passes the gate; the static page below is public.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::gate,
+        ))
+        // Outside the gate, so refused requests are counted too.
+        .route_layer(axum::middleware::from_fn(metrics::track))
         .fallback_service(static_files)
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Each request's log span carries its id (`x-request-id`, made here when
+/// the client sends none and echoed in the answer), method and path.
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
 }
 
 /// An API path no handler serves: a JSON 404, so clients can tell a missing
@@ -161,14 +254,4 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
     ApiError::internal("a request handler panicked").into_response()
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight
-/// requests finish.
-pub async fn run(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-}
+pub use server::run;

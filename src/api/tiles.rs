@@ -14,6 +14,7 @@ use super::hotspots::HotspotParams;
 use super::params::ApiQuery;
 use super::{AppState, error::ApiError, tiles_json};
 use crate::analysis::hotspots::HotspotQuery;
+use crate::auth::Access;
 use crate::tiles::compressed::{CompressedTiles, accepts_gzip};
 use crate::tiles::zoom::{finest_res_for_zoom, res_for_zoom};
 use crate::tiles::{Layer, OutlineCache, TileCache, TileCoord, TileError, TileKey, strip_mvt};
@@ -178,6 +179,7 @@ struct TileRequest {
 
 fn parse_request(
     st: &AppState,
+    access: &Access,
     layer: &str,
     (z, x, y): (&str, &str, &str),
     params: &TileParams,
@@ -193,7 +195,7 @@ fn parse_request(
         Layer::Change => Some(params.change.spans(q, st.cfg.tz)?),
         _ => None,
     };
-    let filter = st.filter(q)?;
+    let filter = st.filter(access, q)?;
     let res = match layer {
         Layer::Hexagons | Layer::Hotspots | Layer::Change => {
             let res = q.res(res_for_zoom(tile.z()), st.limits())?;
@@ -215,7 +217,7 @@ fn parse_request(
             if p.limit.is_some() || p.offset.is_some() {
                 return Err(TileError::NotForTiles("limit").into());
             }
-            Some(p.query(st, res)?)
+            Some(p.query(st, access, res)?)
         }
         _ => None,
     };
@@ -224,6 +226,11 @@ fn parse_request(
         (Some(h), _) => (filter.from, filter.to, hotspot_digest(h)),
         (_, Some([a, b])) => (Some(a.0), Some(a.1), digest(&b)),
         _ => (filter.from, filter.to, 0),
+    };
+    // Viewers' tiles leave rare cells out: a different tile under another key.
+    let extra = match access.min_count {
+        0 => extra,
+        k => extra ^ digest(&("min_count", k)),
     };
     let key = TileKey {
         layer,
@@ -259,6 +266,7 @@ fn hotspot_digest(q: &HotspotQuery) -> u64 {
 
 async fn tile(
     State(st): State<AppState>,
+    access: Access,
     path: Result<Path<(String, String, String, String)>, PathRejection>,
     ApiQuery(q): ApiQuery<TileParams>,
     headers: HeaderMap,
@@ -269,7 +277,7 @@ async fn tile(
         filter,
         hotspots,
         change,
-    } = parse_request(&st, &layer, (&z, &x, &y), &q)?;
+    } = parse_request(&st, &access, &layer, (&z, &x, &y), &q)?;
     let salt = db_uuid(&st).await?;
     // Read the version without blocking this thread behind a writer.
     key.seq = match st.engine.index.try_seq() {
@@ -288,12 +296,15 @@ async fn tile(
         .iter()
         .any(|v| v.to_str().is_ok_and(accepts_gzip));
     if let Some(bytes) = st.tiles.cache.get(&key) {
+        metrics::counter!("hexwatch_tile_cache_hits_total").increment(1);
         return respond(&st, key, bytes, etag, gzip).await;
     }
+    metrics::counter!("hexwatch_tile_cache_misses_total").increment(1);
     let state = st.clone();
+    let k = access.min_count;
     let (bytes, key) = tokio::task::spawn_blocking(move || match hotspots {
-        Some(hq) => super::tiles_build::build_hotspots(&state, key, &hq),
-        None => super::tiles_build::build(&state, key, &filter, change),
+        Some(hq) => super::tiles_build::build_hotspots(&state, key, &hq, k),
+        None => super::tiles_build::build(&state, key, &filter, change, k),
     })
     .await??;
     let etag = self::etag(&key, &salt);

@@ -20,6 +20,7 @@ pub(super) fn build(
     key: TileKey,
     filter: &crate::index::Filter,
     change: Option<[Span; 2]>,
+    min_count: u32,
 ) -> Result<(Bytes, TileKey), ApiError> {
     let started = Instant::now();
     let data = st.engine.index.read();
@@ -32,17 +33,19 @@ pub(super) fn build(
     }
     let cat = &st.engine.catalogue;
     let encoded = match key.layer {
-        Layer::Hexagons => hexagons::tile(
-            &data,
-            cat,
-            &st.tiles.outlines,
-            &HexagonQuery {
-                tile: key.tile,
-                res: key.res,
-                filter: filter.clone(),
-                cap: st.cfg.max_cells,
-            },
-        )?,
+        Layer::Hexagons => {
+            let mut counts = hexagons::count(
+                &data,
+                &HexagonQuery {
+                    tile: key.tile,
+                    res: key.res,
+                    filter: filter.clone(),
+                    cap: st.cfg.max_cells,
+                },
+            )?;
+            counts.retain(|c| c.total >= min_count);
+            hexagons::encode(&counts, cat, &st.tiles.outlines, key.tile)?
+        }
         Layer::Appeals => points::appeal_tile(
             &data,
             cat,
@@ -66,6 +69,7 @@ pub(super) fn build(
                     a,
                     b,
                     cap: st.cfg.max_cells,
+                    min_count,
                 },
             )?
         }
@@ -94,6 +98,7 @@ pub(super) fn build_hotspots(
     st: &AppState,
     key: TileKey,
     q: &HotspotQuery,
+    min_count: u32,
 ) -> Result<(Bytes, TileKey), ApiError> {
     let started = Instant::now();
     let (h, seq) = super::hotspots::analyse(st, q)?;
@@ -101,7 +106,7 @@ pub(super) fn build_hotspots(
     if let Some(bytes) = st.tiles.cache.get(&key) {
         return Ok((bytes, key));
     }
-    let encoded = crate::tiles::hotspots::tile(&h, &st.tiles.outlines, key.tile)?;
+    let encoded = crate::tiles::hotspots::tile(&h, &st.tiles.outlines, key.tile, min_count)?;
     tracing::debug!(
         layer = key.layer.name(),
         tile = %key.tile,

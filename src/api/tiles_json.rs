@@ -4,6 +4,7 @@
 use super::params::ApiQuery;
 use super::tiles::{TileParams, bad_path, not_found};
 use super::{AppState, error::ApiError};
+use crate::auth::Access;
 use crate::tiles::{Layer, TileError, tilejson};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -13,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 /// `GET /tiles/{layer}.json`: TileJSON whose tile URLs carry the filters.
 pub(super) async fn tile_json(
     State(st): State<AppState>,
+    access: Access,
     path: Result<Path<String>, PathRejection>,
     ApiQuery(params): ApiQuery<TileParams>,
     headers: HeaderMap,
@@ -31,7 +33,7 @@ pub(super) async fn tile_json(
     if layer == Layer::Change {
         params.change.spans(q, st.cfg.tz)?;
     }
-    st.filter(q)?;
+    st.filter(&access, q)?;
     let mut carried: Vec<(&str, &str)> = Vec::new();
     for (k, v) in [
         ("sector", &q.sector),
@@ -59,7 +61,7 @@ pub(super) async fn tile_json(
         carried.push(("res", r));
     }
     if layer == Layer::Hotspots {
-        p.query(&st, 0)?;
+        p.query(&st, &access, 0)?;
         for (k, v) in [("period", &q.period), ("k", &p.k), ("alpha", &p.alpha)] {
             if let Some(v) = v {
                 carried.push((k, v));

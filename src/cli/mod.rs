@@ -2,19 +2,26 @@
 
 mod import;
 mod serve;
+mod token;
 
 use crate::config::{Cli, Command, GenerateArgs};
 use crate::generate::{GenerateOptions, Scenario};
 use tracing_subscriber::EnvFilter;
 
-/// Logs to stderr; `RUST_LOG` overrides the default `info` level.
+/// Logs to stderr; `RUST_LOG` overrides the default `info` level, and
+/// `HEXWATCH_LOG_FORMAT=json` writes one JSON object per event (with the
+/// request span's id, method and path) for log collectors.
 pub fn init_tracing() {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let _ = tracing_subscriber::fmt()
+    let fmt = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if std::env::var("HEXWATCH_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        fmt.json().try_init()
+    } else {
+        fmt.try_init()
+    };
 }
 
 /// Runs one command to completion.
@@ -23,6 +30,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::serve(args).await,
         Command::Import(args) => import::import(args).await,
         Command::Generate(args) => generate(args).await,
+        Command::Token(args) => token::token(args).await,
         Command::Migrate(args) => {
             let store = crate::store::Store::open_with(&args.db, &args.store_options()).await?;
             let (uuid, seq) = store.version().await?;

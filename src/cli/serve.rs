@@ -20,6 +20,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.demo && engine.districts().all().is_empty() {
         seed_demo_districts(&engine).await?;
     }
+    let auth_on = auth_enabled(args.auth, args.listen);
     let cfg = ApiConfig {
         tz: args.region.timezone,
         max_body_bytes: args.max_body_bytes,
@@ -27,7 +28,25 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         max_res: args.max_res,
         web_dir: args.web_dir.clone(),
         basemap_style: args.basemap_style.clone().filter(|s| !s.trim().is_empty()),
+        auth: crate::api::auth::AuthConfig {
+            enabled: auth_on,
+            public_read: args.public_read,
+            k_anonymity: args.k_anonymity,
+        },
+        limits: crate::api::limits::LimitConfig {
+            rate_per_second: args.rate_limit.unwrap_or(if auth_on { 100 } else { 0 }),
+            burst: args.rate_burst,
+            heavy_permits: args.heavy_concurrency,
+            heavy_wait: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(args.request_timeout),
+            header_timeout: Duration::from_secs(args.header_timeout),
+            trusted_proxies: args.trusted_proxies.clone(),
+        },
+        max_records: args.max_records,
     };
+    if !cfg.auth.enabled && !args.listen.ip().is_loopback() {
+        tracing::warn!(listen = %args.listen, "auth is off on a non-loopback address: anyone who can reach it reads and writes everything");
+    }
     check_web_assets(&args.web_dir);
     let tiles = TileConfig {
         cache_bytes: args.tile_cache_bytes,
@@ -62,6 +81,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     engine.store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Whether tokens are required: `auto` means on unless only this machine can connect.
+pub fn auth_enabled(mode: crate::config::AuthMode, listen: std::net::SocketAddr) -> bool {
+    use crate::config::AuthMode;
+    match mode {
+        AuthMode::On => true,
+        AuthMode::Off => false,
+        AuthMode::Auto => !listen.ip().is_loopback(),
+    }
 }
 
 /// The map page imports MapLibre from `web/node_modules` (npm, pinned in

@@ -6,6 +6,7 @@ mod csv;
 mod fields;
 mod geojson;
 mod json;
+pub mod open311;
 mod record;
 mod validate;
 

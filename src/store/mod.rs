@@ -10,6 +10,7 @@ mod options;
 mod postgres;
 mod rows;
 mod sqlite;
+mod trust;
 
 use crate::domain::{Appeal, Sector, Status};
 use futures_util::stream::BoxStream;
@@ -184,6 +185,84 @@ pub struct Changes {
     pub fixes: Vec<FixRow>,
 }
 
+/// An API token to store: only its hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewToken {
+    /// Lower-case hex SHA-256 of the token text.
+    pub hash: String,
+    /// Who or what it is for.
+    pub name: Option<String>,
+    /// `viewer`, `analyst`, `operator` or `admin`.
+    pub role: String,
+    /// Comma list of district ids it is limited to; `None` for all.
+    pub districts: Option<String>,
+    /// Creation time, Unix seconds.
+    pub created_at: i64,
+}
+
+/// A stored API token (without its hash).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRow {
+    /// Database id.
+    pub id: i64,
+    /// Who or what it is for.
+    pub name: Option<String>,
+    /// `viewer`, `analyst`, `operator` or `admin`.
+    pub role: String,
+    /// Comma list of district ids it is limited to; `None` for all.
+    pub districts: Option<String>,
+    /// Creation time, Unix seconds.
+    pub created_at: i64,
+    /// When it was revoked, Unix seconds.
+    pub revoked_at: Option<i64>,
+}
+
+/// Which appeals a page of whole records holds (Open311 `GET requests.json`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestPage {
+    /// Only these ids (none: any).
+    pub ids: Vec<i64>,
+    /// Only the appeal with this `(source, external_id)`.
+    pub key: Option<(String, String)>,
+    /// Only this sector id.
+    pub sector: Option<u8>,
+    /// Created at or after (Unix seconds).
+    pub from: Option<i64>,
+    /// Created before (Unix seconds).
+    pub to: Option<i64>,
+    /// Only these status codes.
+    pub statuses: Option<Vec<u8>>,
+    /// `[west, south, east, north]`; west > east crosses the antimeridian.
+    pub bbox: Option<[f64; 4]>,
+    /// Rows to skip.
+    pub offset: usize,
+    /// Rows to return.
+    pub limit: usize,
+}
+
+/// A whole appeal as a page of requests shows it, newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestRow {
+    /// Database id.
+    pub id: i64,
+    /// Sector code.
+    pub sector: String,
+    /// Latitude in degrees.
+    pub lat: f64,
+    /// Longitude in degrees.
+    pub lon: f64,
+    /// Creation time, Unix seconds.
+    pub created_at: i64,
+    /// Status code.
+    pub status: u8,
+    /// Resolution time, Unix seconds.
+    pub resolved_at: Option<i64>,
+    /// Postal address (private).
+    pub address: Option<String>,
+    /// Complainant's text (private).
+    pub text: Option<String>,
+}
+
 /// The database behind hexwatch.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -317,6 +396,46 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.districts().await,
             Store::Postgres(s) => s.districts().await,
+        }
+    }
+
+    /// Stores a new token; returns its id.
+    pub async fn insert_token(&self, t: &NewToken) -> Result<i64, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.insert_token(t).await,
+            Store::Postgres(s) => s.insert_token(t).await,
+        }
+    }
+
+    /// The token whose hash is `hash`, revoked or not.
+    pub async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.token_by_hash(hash).await,
+            Store::Postgres(s) => s.token_by_hash(hash).await,
+        }
+    }
+
+    /// Every token, by id.
+    pub async fn tokens(&self) -> Result<Vec<TokenRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.tokens().await,
+            Store::Postgres(s) => s.tokens().await,
+        }
+    }
+
+    /// Revokes a token at `at` (Unix seconds); false when no valid token has that id.
+    pub async fn revoke_token(&self, id: i64, at: i64) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.revoke_token(id, at).await,
+            Store::Postgres(s) => s.revoke_token(id, at).await,
+        }
+    }
+
+    /// A page of whole appeals, newest first.
+    pub async fn requests(&self, q: &RequestPage) -> Result<Vec<RequestRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.requests(q).await,
+            Store::Postgres(s) => s.requests(q).await,
         }
     }
 

@@ -34,7 +34,7 @@ pub(super) const INDEX_COLUMNS: &str =
 /// A PostgreSQL-backed store.
 #[derive(Debug, Clone)]
 pub struct PgStore {
-    pool: PgPool,
+    pub(super) pool: PgPool,
     snapshot: Option<PathBuf>,
     /// Bulk loading (imports): batches go through COPY.
     bulk: Arc<AtomicBool>,

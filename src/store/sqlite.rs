@@ -25,7 +25,7 @@ const LOOKUP_ROWS: usize = 8_000;
 /// A SQLite-backed store.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
     path: Option<PathBuf>,
     snapshot: Option<PathBuf>,
 }

@@ -24,6 +24,9 @@ pub struct ChangeQuery {
     pub b: (i64, i64),
     /// Most cells a tile may hold.
     pub cap: usize,
+    /// Cells where either count is below this (and not 0) are left out:
+    /// the privacy rule for viewers (0: keep every cell).
+    pub min_count: u32,
 }
 
 /// Builds the change tile: whole-cell counts in both periods (as the
@@ -36,10 +39,12 @@ pub fn tile(data: &Data, outlines: &OutlineCache, q: &ChangeQuery) -> Result<Enc
     };
     let a = select::count(data, q.tile, q.res, &within(q.a), q.cap)?;
     let b = select::count(data, q.tile, q.res, &within(q.b), q.cap)?;
-    let rows = join(
+    let mut rows = join(
         a.iter().map(|c| (c.cell, c.total)),
         b.iter().map(|c| (c.cell, c.total)),
     );
+    let shows = |n: u32| n == 0 || n >= q.min_count;
+    rows.retain(|r| shows(r.a) && shows(r.b));
     encode(&rows, outlines, q.tile)
 }
 

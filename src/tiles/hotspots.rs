@@ -47,7 +47,16 @@ fn boxes<'a>(h: &'a Hotspots, outlines: &OutlineCache) -> &'a [[f64; 4]] {
 }
 
 /// Draws the result's cells that meet the buffered tile.
-pub fn tile(h: &Hotspots, outlines: &OutlineCache, tile: TileCoord) -> Result<Encoded, TileError> {
+/// Cells with fewer than `min_count` appeals are left out, empty ones too
+/// (the study area's empty cells ring the cells with appeals, so they would
+/// outline where a suppressed one is): the privacy rule for viewers (0
+/// keeps every cell).
+pub fn tile(
+    h: &Hotspots,
+    outlines: &OutlineCache,
+    tile: TileCoord,
+    min_count: u32,
+) -> Result<Encoded, TileError> {
     let n = tile.tiles_per_side();
     let b = f64::from(BUFFER) / f64::from(EXTENT);
     let (x0, x1) = (
@@ -67,7 +76,7 @@ pub fn tile(h: &Hotspots, outlines: &OutlineCache, tile: TileCoord) -> Result<En
         let meets_x = [-1.0, 0.0, 1.0]
             .iter()
             .any(|s| bx[0] + s <= x1 && bx[2] + s >= x0);
-        if !meets_x || bx[1] > y1 || bx[3] < y0 {
+        if !meets_x || bx[1] > y1 || bx[3] < y0 || c.count < u64::from(min_count) {
             continue;
         }
         let Some(ci) = cell(c.cell) else { continue };

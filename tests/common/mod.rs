@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 pub mod pg;
+#[path = "../process_common/mod.rs"]
+pub mod process;
 
 use axum::Router;
 use axum::body::Body;
@@ -161,37 +163,18 @@ pub fn error_of(v: &Value) -> &Value {
     e
 }
 
-/// Starts the real binary (`serve --db DB` on a free port, plus `extra`
-/// arguments) and waits until it listens; returns the child and its address.
-/// The log keeps being drained so the server never blocks on a full pipe.
+/// Starts the real binary (`serve --db DB` on a free port) and waits until
+/// it listens; returns the child and its address.
 pub fn spawn_server(db: &str) -> (std::process::Child, String) {
     spawn_server_with(db, &[])
 }
 
 /// [`spawn_server`] with extra arguments.
 pub fn spawn_server_with(db: &str, extra: &[&str]) -> (std::process::Child, String) {
-    use std::io::{BufRead, BufReader};
-    use std::time::{Duration, Instant};
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hexwatch"))
-        .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .env("RUST_LOG", "info")
-        .stderr(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn hexwatch");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let addr = loop {
-        assert!(Instant::now() < deadline, "server did not start");
-        let line = lines.next().expect("server exited early").expect("line");
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.split_whitespace().next().expect("addr").to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, addr)
+    let mut args = vec!["--db", db, "--listen", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    let s = process::start(&args);
+    (s.child, s.addr)
 }
 
 /// Every stored appeal's `external_id`, read straight from the database (the
@@ -206,4 +189,92 @@ pub async fn stored_external_ids(db: &str) -> std::collections::HashSet<String> 
         sqlx::query_scalar(sql).fetch_all(&pool).await.expect("ids")
     };
     ids.into_iter().collect()
+}
+
+impl TestApp {
+    /// Sends a request with an optional bearer token; status, headers and body.
+    pub async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        ct: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", ct);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let resp = self
+            .router()
+            .oneshot(req.body(Body::from(body)).expect("request"))
+            .await
+            .expect("response");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        (status, headers, bytes.to_vec())
+    }
+
+    /// Stores a new token with this role and districts; returns its secret.
+    pub async fn token(&self, role: hexwatch::auth::Role, districts: &[i64]) -> String {
+        let t = hexwatch::auth::issue();
+        let list = hexwatch::auth::district_list(districts);
+        self.state
+            .engine
+            .store
+            .insert_token(&hexwatch::store::NewToken {
+                hash: t.hash,
+                name: None,
+                role: role.name().to_owned(),
+                districts: list,
+                created_at: 0,
+            })
+            .await
+            .expect("token");
+        t.secret
+    }
+}
+
+/// Settings with tokens required (and `k`-anonymity for viewers).
+pub fn auth_config(public_read: bool) -> ApiConfig {
+    ApiConfig {
+        auth: hexwatch::api::auth::AuthConfig {
+            enabled: true,
+            public_read,
+            k_anonymity: 3,
+        },
+        ..ApiConfig::default()
+    }
+}
+
+/// The x/y of the z tile holding a point.
+pub fn tile_of(lat: f64, lon: f64, z: u32) -> (u32, u32) {
+    let n = f64::from(1u32 << z);
+    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
+    let r = lat.to_radians();
+    let y =
+        ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
+    (x, y)
+}
+
+impl TestApp {
+    /// Sends `body` as JSON text with content type `ct` and this token; status and parsed answer.
+    pub async fn send_as(
+        &self,
+        method: &str,
+        uri: &str,
+        token: &str,
+        ct: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        let (s, _, b) = self
+            .call(method, uri, Some(token), ct, body.to_string().into_bytes())
+            .await;
+        let v = serde_json::from_slice(&b).unwrap_or(Value::Null);
+        (s, v)
+    }
 }

@@ -1,7 +1,7 @@
 // Starts a real `hexwatch serve --demo` (debug binary) on a free loopback
 // port over a fresh SQLite file, and a headless Debian Chromium.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,16 +16,25 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Starts the server; resolves to {url, stop()} once /health answers. */
-export async function startServer() {
+/**
+ * Starts the server; resolves to {url, stop(), tokens} once it listens.
+ * `roles` get a token each (`tokens[role]`), made with `hexwatch token
+ * create` before the start; `args` are extra `serve` flags.
+ */
+export async function startServer({ args = [], roles = [], appeals: demoAppeals } = {}) {
   const bin = process.env.HEXWATCH_BIN ?? join(ROOT, 'target', 'debug', 'hexwatch');
   const dir = mkdtempSync(join(tmpdir(), 'hexwatch-e2e-'));
+  const db = `sqlite://${join(dir, 'e2e.db')}`;
+  const tokens = {};
+  for (const role of roles) {
+    tokens[role] = execFileSync(bin, ['token', 'create', '--role', role, '--db', db], { encoding: 'utf8' }).trim();
+  }
   // Half the README's demo: seeding 200 000 in a debug build took 15 s on an
   // idle machine and up to 47 s on a busy one; 100 000 keep the hotspots.
-  const appeals = process.env.HEXWATCH_E2E_APPEALS ?? '100000';
+  const appeals = demoAppeals ?? process.env.HEXWATCH_E2E_APPEALS ?? '100000';
   const child = spawn(bin, [
-    'serve', '--db', `sqlite://${join(dir, 'e2e.db')}`, '--listen', '127.0.0.1:0',
-    '--demo', '--demo-appeals', appeals, '--web-dir', join(ROOT, 'web'),
+    'serve', '--db', db, '--listen', '127.0.0.1:0',
+    '--demo', '--demo-appeals', appeals, '--web-dir', join(ROOT, 'web'), ...args,
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', RUST_LOG: 'info,tower_http=warn,sqlx=warn' } });
   let log = '';
   const url = await new Promise((ok, fail) => {
@@ -48,7 +57,7 @@ export async function startServer() {
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  return { url, stop, log: () => log };
+  return { url, stop, log: () => log, tokens };
 }
 
 /** Launches Debian's Chromium headless. */

@@ -3,6 +3,8 @@
 // "not available", which panels show as such instead of as an error. A JSON
 // 404 in the SPEC's error shape names a missing record and is an error.
 
+import { authHeaders } from './auth.js';
+
 /** Thrown for an endpoint the server does not offer (yet). */
 export class Unavailable extends Error {
   constructor(url, status) {
@@ -21,7 +23,7 @@ const MISSING = new Set([404, 405, 501]);
  */
 export async function getJson(path, params, { signal } = {}) {
   const url = withQuery(path, params);
-  const r = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  const r = await fetch(url, { signal, headers: { accept: 'application/json', ...authHeaders() } });
   if (MISSING.has(r.status)) {
     const body = await r.json().catch(() => null);
     if (r.status !== 404 || !body?.error) throw new Unavailable(url, r.status);

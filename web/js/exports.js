@@ -2,14 +2,28 @@
 // GeoJSON, for the box on screen with the filters and period on screen.
 
 import { withQuery } from './api.js';
+import { authHeaders, token } from './auth.js';
 import { $, } from './dom.js';
 import { t } from './i18n.js';
 import { bboxParam, resForZoom } from './h3util.js';
 import { apiRange } from './periods.js';
 import { filterQuery } from './state.js';
 
-/** Wires "copy link". */
+/** Wires "copy link", and exports that carry the token (a plain link cannot). */
 export function initExports(app) {
+  for (const id of ['export-csv', 'export-geojson']) {
+    $(id).addEventListener('click', async (e) => {
+      if (!token()) return;
+      e.preventDefault();
+      const a = e.currentTarget;
+      const r = await fetch(a.href, { headers: authHeaders() });
+      if (!r.ok) return;
+      const url = URL.createObjectURL(await r.blob());
+      const tmp = Object.assign(document.createElement('a'), { href: url, download: a.download });
+      tmp.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    });
+  }
   $('copy-link').addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(location.href);

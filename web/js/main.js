@@ -3,6 +3,7 @@
 // the import map in index.html.
 
 import { getJson } from './api.js';
+import { allows, setToken, transformRequest, whoami } from './auth.js';
 import { $, fill, notice } from './dom.js';
 import { plainStyle } from './basemap.js';
 import { closeCell, openCell } from './cellpanel.js';
@@ -66,6 +67,15 @@ async function main() {
   } catch {
     return fatal(t('mapLibMissing'));
   }
+  // With auth on, nothing loads until the server accepts a token.
+  const me = await whoami().catch(() => null);
+  if (me?.invalid) {
+    setToken(null);
+    return showLogin(t('loginInvalid'));
+  }
+  if (me?.auth && me.role == null) return showLogin();
+  app.me = me;
+  showRole(me);
   try {
     [app.cfg, app.sectors] = await Promise.all([getJson('/api/v1/ui-config'), getJson('/api/v1/sectors')]);
   } catch (e) {
@@ -92,10 +102,41 @@ async function main() {
   createMap(maplibregl);
 }
 
+/** The sign-in box instead of the map; a token reloads the page with it. */
+function showLogin(error) {
+  setStatus('', '');
+  $('login').hidden = false;
+  $('login-error').hidden = !error;
+  $('login-error').textContent = error ?? '';
+  $('login-token').focus();
+  $('login').addEventListener('submit', (e) => {
+    e.preventDefault();
+    setToken($('login-token').value);
+    location.reload();
+  });
+}
+
+/** The role beside the header's buttons; exports need an analyst. */
+function showRole(me) {
+  if (!me?.auth) return;
+  $('role').hidden = false;
+  $('role').textContent = t('roleLabel', { role: me.role });
+  $('role').dataset.role = me.role;
+  $('logout').hidden = false;
+  $('logout').addEventListener('click', () => {
+    setToken(null);
+    location.reload();
+  });
+  const exports = allows(me.role, 'analyst');
+  $('export-csv').hidden = !exports;
+  $('export-geojson').hidden = !exports;
+}
+
 function createMap(maplibregl) {
   const s = app.state;
   const opts = {
     container: 'map',
+    transformRequest: transformRequest(origin),
     style: app.cfg.basemap_style || plainStyle(),
     attributionControl: { compact: true },
     maxPitch: 60,
