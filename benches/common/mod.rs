@@ -78,6 +78,9 @@ pub fn rows_of(n: usize, scenario: Scenario) -> Vec<IndexRow> {
             status: Status::parse(r.status).expect("status"),
             resolved_at: r.resolved_at,
             source: r.source.to_owned(),
+            responsible: 0,
+            due_at: None,
+            first_response_at: None,
         });
         Ok(())
     })

@@ -7,6 +7,7 @@ mod fields;
 mod geojson;
 mod json;
 mod record;
+mod resolution;
 mod validate;
 
 use crate::domain::{Appeal, Catalogue};
