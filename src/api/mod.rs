@@ -15,6 +15,8 @@ mod hexagons;
 mod hotspots;
 mod jsonw;
 pub mod params;
+mod process_changes;
+mod resolution;
 pub mod tiles;
 mod tiles_build;
 mod tiles_json;
@@ -134,6 +136,8 @@ pub fn app(state: AppState) -> Router {
         .merge(hotspots::router())
         .merge(ui_config::router())
         .merge(fixes::router())
+        .merge(resolution::router())
+        .merge(process_changes::router())
         .merge(tiles)
         // Without this, an unknown API path would get the page's index.html.
         .route("/api/{*rest}", axum::routing::any(api_not_found))
