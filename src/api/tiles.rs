@@ -14,6 +14,7 @@ use super::hotspots::HotspotParams;
 use super::params::ApiQuery;
 use super::{AppState, error::ApiError, tiles_json};
 use crate::analysis::hotspots::HotspotQuery;
+use crate::analysis::resolution::Metric;
 use crate::tiles::compressed::{CompressedTiles, accepts_gzip};
 use crate::tiles::zoom::{finest_res_for_zoom, res_for_zoom};
 use crate::tiles::{Layer, OutlineCache, TileCache, TileCoord, TileError, TileKey, strip_mvt};
@@ -164,6 +165,22 @@ pub(super) struct TileParams {
     /// The `change` layer's two periods.
     #[serde(flatten)]
     pub change: ChangeBounds,
+    /// The `hexagons` layer's metric (`count`, `median_hours`,
+    /// `overdue_share`, `repeat_rate`): the `value` property.
+    pub metric: Option<String>,
+}
+
+/// Parses `metric` (default `count`), naming the parameter when unknown.
+pub(super) fn parse_metric(s: Option<&str>) -> Result<Metric, ApiError> {
+    match s {
+        None => Ok(Metric::Count),
+        Some(s) => Metric::parse(s).ok_or_else(|| {
+            ApiError::bad_param(
+                "metric",
+                format!("{s:?} is not one of count, median_hours, overdue_share, repeat_rate"),
+            )
+        }),
+    }
 }
 
 /// A parsed tile request.
@@ -194,6 +211,10 @@ fn parse_request(
         _ => None,
     };
     let filter = st.filter(q)?;
+    let metric = parse_metric(params.metric.as_deref())?;
+    if metric != Metric::Count && layer != Layer::Hexagons {
+        return Err(TileError::NotForTiles("metric").into());
+    }
     let res = match layer {
         Layer::Hexagons | Layer::Hotspots | Layer::Change => {
             let res = q.res(res_for_zoom(tile.z()), st.limits())?;
@@ -223,7 +244,8 @@ fn parse_request(
     let (from, to, extra) = match (&hotspots, change) {
         (Some(h), _) => (filter.from, filter.to, hotspot_digest(h)),
         (_, Some([a, b])) => (Some(a.0), Some(a.1), digest(&b)),
-        _ => (filter.from, filter.to, 0),
+        // Hexagons: the metric (its code; 0 for the count keeps old keys).
+        _ => (filter.from, filter.to, metric.code()),
     };
     let key = TileKey {
         layer,

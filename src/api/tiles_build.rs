@@ -6,6 +6,8 @@ use super::AppState;
 use super::change::Span;
 use super::error::ApiError;
 use crate::analysis::hotspots::HotspotQuery;
+use crate::analysis::resolution::default_as_of;
+use crate::analysis::resolution::metric::{Metric, cell_values};
 use crate::tiles::change::{self, ChangeQuery};
 use crate::tiles::hexagons::{self, HexagonQuery};
 use crate::tiles::points::{self, AppealQuery};
@@ -32,17 +34,25 @@ pub(super) fn build(
     }
     let cat = &st.engine.catalogue;
     let encoded = match key.layer {
-        Layer::Hexagons => hexagons::tile(
-            &data,
-            cat,
-            &st.tiles.outlines,
-            &HexagonQuery {
+        Layer::Hexagons => {
+            let q = HexagonQuery {
                 tile: key.tile,
                 res: key.res,
                 filter: filter.clone(),
                 cap: st.cfg.max_cells,
-            },
-        )?,
+            };
+            // A hexagon key's `extra` is its metric's code (0: the count).
+            match Metric::from_code(key.extra) {
+                Metric::Count => hexagons::tile(&data, cat, &st.tiles.outlines, &q)?,
+                metric => {
+                    let counts = hexagons::count(&data, &q)?;
+                    let cells: Vec<u64> = counts.iter().map(|c| c.cell).collect();
+                    let as_of = default_as_of(&data);
+                    let values = cell_values(&data, &cells, filter, metric, as_of);
+                    hexagons::encode(&counts, Some(&values), cat, &st.tiles.outlines, key.tile)?
+                }
+            }
+        }
         Layer::Appeals => points::appeal_tile(
             &data,
             cat,

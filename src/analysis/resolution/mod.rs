@@ -5,12 +5,14 @@
 mod acc;
 mod book;
 pub mod effect;
+pub mod metric;
 mod ranking;
 mod table;
 
 pub use acc::{Acc, Summary, hours};
 pub use book::ChangeBook;
 pub use effect::{Effect, Scope, THRESHOLDS, Thresholds, Verdict, effect};
+pub use metric::Metric;
 pub use ranking::{Ranked, ranking};
 pub use table::{GroupBy, Row, table};
 
