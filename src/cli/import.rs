@@ -29,6 +29,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         })?,
     };
     let engine = std::sync::Arc::new(Engine::open(&args.db.db).await?);
+    engine.set_strict_responsible(args.db.strict_responsible);
     if let Some(path) = &args.districts {
         let n = add_districts(&engine, path).await?;
         println!("added {n} districts from {}", path.display());
