@@ -164,20 +164,11 @@ async fn effect_of(
             format!("no process change {id}"),
         )
     })?;
-    let window = match q.window_days.as_deref() {
-        None => DEFAULT_WINDOW_DAYS,
-        Some(s) => s
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|d| (1..=MAX_WINDOW_DAYS).contains(d))
-            .ok_or_else(|| {
-                ApiError::bad_param(
-                    "window_days",
-                    format!("{s:?} is not a whole number of days from 1 to {MAX_WINDOW_DAYS}"),
-                )
-            })?,
-    };
+    let window = super::params::window_days(
+        q.window_days.as_deref(),
+        DEFAULT_WINDOW_DAYS,
+        MAX_WINDOW_DAYS,
+    )?;
     let st2 = st.clone();
     let v = tokio::task::spawn_blocking(move || {
         let e = compute(&st2, &row, window);

@@ -11,7 +11,7 @@ use crate::analysis::resolution::{GroupBy, Summary, default_as_of, ranking, tabl
 use crate::domain::{Responsible, check_code};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -115,16 +115,7 @@ async fn resolution(
     let group = group_param("group_by", q.group_by.as_deref(), &all)?;
     let period = q.filter.period()?;
     let filter = st.filter(&q.filter)?;
-    let csv = match q.filter.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(ApiError::bad_param(
-                "format",
-                format!("{other:?} is not json or csv"),
-            ));
-        }
-    };
+    let csv = super::params::wants_csv(q.filter.format.as_deref())?;
     let as_of = as_of_param(q.as_of.as_deref(), &st)?;
     let tz = st.cfg.tz;
     let cap = st.cfg.max_cells;
@@ -196,12 +187,7 @@ async fn resolution(
         Ok(v.to_string().into_bytes())
     })
     .await??;
-    let ct = if csv {
-        "text/csv; charset=utf-8"
-    } else {
-        "application/json"
-    };
-    Ok(([(header::CONTENT_TYPE, ct)], body).into_response())
+    Ok(super::params::csv_or_json(csv, body))
 }
 
 /// A CSV cell, quoted when it holds a separator, quote or line break.

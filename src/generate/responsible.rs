@@ -23,6 +23,8 @@ pub struct Unit {
     pub name_en: &'static str,
     /// Deadline after creation, days.
     pub deadline_days: i64,
+    /// Median hours to a first response.
+    pub first_median_h: f64,
 }
 
 /// City services by sector code; the other sectors go to the district
@@ -35,6 +37,7 @@ pub const SERVICES: [(&str, Unit); 6] = [
             name_ru: "УК «Жилсервис»",
             name_en: "Zhilservis housing company",
             deadline_days: 5,
+            first_median_h: 6.0,
         },
     ),
     (
@@ -44,6 +47,7 @@ pub const SERVICES: [(&str, Unit); 6] = [
             name_ru: "МКУ «Дорожное хозяйство»",
             name_en: "Municipal roads agency",
             deadline_days: 10,
+            first_median_h: 20.0,
         },
     ),
     (
@@ -53,6 +57,7 @@ pub const SERVICES: [(&str, Unit); 6] = [
             name_ru: "МУП «Метроэлектротранс»",
             name_en: "Metroelektrotrans transit",
             deadline_days: 10,
+            first_median_h: 12.0,
         },
     ),
     (
@@ -62,6 +67,7 @@ pub const SERVICES: [(&str, Unit); 6] = [
             name_ru: "МБУ «Благоустройство и озеленение»",
             name_en: "Yards and parks service",
             deadline_days: 10,
+            first_median_h: 10.0,
         },
     ),
     (
@@ -71,6 +77,7 @@ pub const SERVICES: [(&str, Unit); 6] = [
             name_ru: "ООО «Экосервис»",
             name_en: "Ecoservice waste company",
             deadline_days: 5,
+            first_median_h: 4.0,
         },
     ),
     (
@@ -80,6 +87,7 @@ pub const SERVICES: [(&str, Unit); 6] = [
             name_ru: "АО «Казэнерго»",
             name_en: "Kazenergo heating company",
             deadline_days: 5,
+            first_median_h: 3.0,
         },
     ),
 ];
@@ -99,11 +107,14 @@ pub fn administrations() -> Vec<Unit> {
     KAZAN
         .iter()
         .zip(CODES)
-        .map(|(d, code)| Unit {
+        .enumerate()
+        .map(|(i, (d, code))| Unit {
             code,
             name_ru: d.name,
             name_en: d.name_en,
             deadline_days: 30,
+            // Administrations register and forward: a day or more to reply.
+            first_median_h: 24.0 + 6.0 * i as f64,
         })
         .collect()
 }
@@ -140,8 +151,6 @@ const BEFORE_DAYS: f64 = 7.0;
 const AFTER_DAYS: f64 = 3.0;
 /// Spread (log-normal sigma) of first responses around their median.
 const FIRST_SIGMA: f64 = 1.0;
-/// Median hours to a first response.
-const FIRST_MEDIAN_H: f64 = 8.0;
 
 /// The planted change: at local midnight 60 % into the span (so both 90-day
 /// windows fit in a span of a year or more).
@@ -210,7 +219,7 @@ pub(crate) fn handle(
         None => lifecycle::outcome(sector, created, as_of, rng),
     };
     let z: f64 = hrng.sample(StandardNormal);
-    let first = created + (FIRST_MEDIAN_H * 3600.0 * (FIRST_SIGMA * z).exp()) as i64;
+    let first = created + (unit.first_median_h * 3600.0 * (FIRST_SIGMA * z).exp()) as i64;
     let first = match resolved_at {
         Some(r) => Some(first.min(r)),
         None => (first <= as_of).then_some(first),

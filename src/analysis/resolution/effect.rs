@@ -4,6 +4,7 @@
 //! a verdict.
 
 use super::acc::{Acc, Summary};
+use crate::aggregate::parallel::run_parts;
 use crate::analysis::stats::logrank::{LogRank, logrank_sorted};
 use crate::districts::DistrictMask;
 use crate::index::{Columns, Data, Filter};
@@ -122,8 +123,8 @@ pub struct Effect {
     pub thresholds: Thresholds,
 }
 
-/// Judges a change at `changed_at` over windows of `window_days` (appeals
-/// passing `filter`'s sector and district conditions; its times are ignored).
+/// Judges a change at `changed_at` over windows of `window_days`: appeals of
+/// the scope against all others, open ones censored at `as_of`.
 pub fn effect(data: &Data, scope: &Scope, changed_at: i64, window_days: u32, as_of: i64) -> Effect {
     let w = i64::from(window_days) * 86_400;
     let (from, to) = (changed_at - w, changed_at + w);
@@ -133,11 +134,24 @@ pub fn effect(data: &Data, scope: &Scope, changed_at: i64, window_days: u32, as_
         ..Filter::default()
     };
     // [scope before, scope after, control before, control after]
-    let mut acc: [Acc; 4] = Default::default();
-    data.visit(&filter, |c, i, _| {
-        let slot = 2 * usize::from(!scope.holds(c, i)) + usize::from(c.created[i] >= changed_at);
-        acc[slot].add(c, i, as_of);
+    let slot = |c: &Columns, i: usize| {
+        2 * usize::from(!scope.holds(c, i)) + usize::from(c.created[i] >= changed_at)
+    };
+    let ranges = data.base_ranges(&filter);
+    // The windows are a slice of time over every place: two threads.
+    let parts = run_parts(data, &ranges, 0, |part| {
+        let mut acc: [Acc; 4] = Default::default();
+        data.scan_base(part, &filter, |c, i| acc[slot(c, i)].add(c, i, as_of));
+        acc
     });
+    let mut acc: [Acc; 4] = Default::default();
+    for part in parts {
+        for (a, b) in acc.iter_mut().zip(part) {
+            a.merge(b);
+        }
+    }
+    data.delta
+        .visit(&filter, |c, i| acc[slot(c, i)].add(c, i, as_of));
     let [mut sb, mut sa, mut cb, mut ca] = acc;
     let scope_side = side(&mut sb, &mut sa);
     let control = side(&mut cb, &mut ca);
