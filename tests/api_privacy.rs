@@ -113,6 +113,12 @@ fn requests() -> Vec<String> {
         "district=1&res=11",
         "bbox=49.3,55.8,49.4,55.9&res=10",
         "sector=roads&res=12",
+        "metric=median_hours",
+        "res=11&metric=overdue_share",
+        "res=12&metric=repeat_rate",
+        "group_by=district",
+        "group_by=source&period=day",
+        "by=responsible",
     ]
     .iter()
     .map(|v| v.to_string())

@@ -187,3 +187,61 @@ async fn bad_requests_get_the_spec_error_shape_and_write_nothing() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(json(&b)[0]["code"], 400);
 }
+
+#[tokio::test]
+async fn posted_requests_meet_the_same_responsible_catalogue() {
+    let app = TestApp::with_config(auth_config(false)).await;
+    let op = app.token(Role::Operator, &[]).await;
+    let (s, v) = app
+        .send_as(
+            "POST",
+            "/api/v1/responsible",
+            &op,
+            "application/json",
+            &serde_json::json!([{"code": "water", "name_ru": "Водоканал", "name_en": "Water utility"}]),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    app.state.engine.set_strict_responsible(true);
+    let post = |body: &'static str| {
+        let app = &app;
+        let op = op.clone();
+        async move {
+            let (s, _, b) = app
+                .call(
+                    "POST",
+                    "/open311/v2/requests.json",
+                    Some(&op),
+                    FORM,
+                    body.as_bytes().to_vec(),
+                )
+                .await;
+            (s, json(&b))
+        }
+    };
+    let (s, v) = post("service_code=roads&lat=55.79&long=49.12&agency_responsible=gas").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let text = v[0]["description"].as_str().expect("description");
+    assert!(text.contains("agency_responsible"), "{v}");
+    assert_eq!(app.state.engine.index.len(), 0);
+    let (s, v) = post(
+        "service_code=roads&lat=55.79&long=49.12&agency_responsible=water\
+         &requested_datetime=2026-03-05T10%3A00%3A00%2B03%3A00&expected_datetime=2026-03-06T10%3A00%3A00%2B03%3A00",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, _, b) = app
+        .call(
+            "GET",
+            "/api/v1/resolution?group_by=responsible&period=year&as_of=2026-03-10",
+            Some(&op),
+            "",
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let v = json(&b);
+    assert_eq!(v["rows"][0]["key"], "water", "{v}");
+    // Still open four days after its deadline: overdue.
+    assert_eq!(v["rows"][0]["overdue_share"], 1.0, "{v}");
+}

@@ -7,4 +7,5 @@ pub mod cell;
 pub mod change;
 pub mod fixes;
 pub mod hotspots;
+pub mod resolution;
 pub mod stats;

@@ -20,6 +20,8 @@ pub mod metrics;
 mod open311;
 pub mod openapi;
 pub mod params;
+mod process_changes;
+mod resolution;
 pub mod routes;
 mod server;
 pub mod tiles;
@@ -206,6 +208,8 @@ pub fn app(state: AppState) -> Router {
         .merge(openapi::router())
         .merge(metrics::router())
         .merge(open311::router(state.cfg.max_body_bytes))
+        .merge(resolution::router())
+        .merge(process_changes::router())
         .merge(tiles)
         // Without this, an unknown API path would get the page's index.html.
         .route("/api/{*rest}", axum::routing::any(api_not_found))

@@ -16,7 +16,7 @@ pub mod snapshot;
 pub mod spatial;
 mod split;
 
-pub use columns::{BYTES_PER_ROW, Columns, UNRESOLVED};
+pub use columns::{BYTES_PER_ROW, Columns, NO_TIME, UNRESOLVED};
 pub use delta::Delta;
 pub use filter::Filter;
 pub use spatial::BBox;
