@@ -183,9 +183,10 @@ pub struct Handling {
 }
 
 /// Decides who handles an appeal of `sector` created at `created` near
-/// `(lat, lon)`, and what happened to it by `as_of`. The outcome draws from
-/// `rng` exactly as [`lifecycle::outcome`] always did; the first response
-/// from its own stream `hrng`, so adding it changed no other field.
+/// `(lat, lon)`, and what happened to it by `as_of`. `rng` gives the usual
+/// outcome exactly as [`lifecycle::outcome`] always did, even where the
+/// planted change replaces it; the replacement and the first response come
+/// from their own stream `hrng`, so adding them changed no other field.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn handle(
     sector: usize,
@@ -204,19 +205,22 @@ pub(crate) fn handle(
         .find(|(s, _)| *s == code)
         .map(|(_, u)| *u)
         .unwrap_or_else(|| admins[nearest_district(lat, lon)]);
+    // Always drawn, so `rng` advances exactly as before units existed (how
+    // many numbers an outcome takes depends on the outcome).
+    let usual = lifecycle::outcome(sector, created, as_of, rng);
     let planted = change.filter(|c| c.responsible == unit.code);
     let (status, resolved_at) = match planted {
         // The planted unit's times follow their own medians, without quick
-        // rejections, so the truth's medians are exact.
+        // rejections, so the truth's medians are exact; drawn from `hrng`.
         Some(c) => {
             let median = if created < c.changed_at {
                 c.median_days_before
             } else {
                 c.median_days_after
             };
-            lifecycle::outcome_with(median, 0.0, created, as_of, rng)
+            lifecycle::outcome_with(median, 0.0, created, as_of, hrng)
         }
-        None => lifecycle::outcome(sector, created, as_of, rng),
+        None => usual,
     };
     let z: f64 = hrng.sample(StandardNormal);
     let first = created + (unit.first_median_h * 3600.0 * (FIRST_SIGMA * z).exp()) as i64;
@@ -246,4 +250,63 @@ fn nearest_district(lat: f64, lon: f64) -> usize {
         }
     }
     best.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn the_planted_change_shifts_no_other_draw() {
+        let end = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .expect("end")
+            .to_utc();
+        let span = Span::new(end, 1).expect("span");
+        let change = planted(&span).expect("change");
+        let improvement = SECTORS
+            .iter()
+            .position(|s| s.code == "improvement")
+            .expect("sector");
+        let admins = administrations();
+        let as_of = span.as_of();
+        let (mut with, mut without) = (0, 0);
+        for i in 0..500 {
+            let created = change.changed_at + (i - 250) * 3 * 3600;
+            let mut a = ChaCha8Rng::seed_from_u64(i as u64);
+            let mut b = a.clone();
+            let (mut ha, mut hb) = (a.clone(), a.clone());
+            ha.set_stream(3);
+            hb.set_stream(3);
+            let x = handle(
+                improvement,
+                55.79,
+                49.12,
+                created,
+                as_of,
+                Some(&change),
+                &admins,
+                &mut a,
+                &mut ha,
+            );
+            let y = handle(
+                improvement,
+                55.79,
+                49.12,
+                created,
+                as_of,
+                None,
+                &admins,
+                &mut b,
+                &mut hb,
+            );
+            assert_eq!(x.responsible, PLANTED_UNIT);
+            // The main stream is where it would be without the change.
+            assert_eq!(a.random::<u64>(), b.random::<u64>(), "appeal {i}");
+            with += u32::from(x.resolved_at != y.resolved_at);
+            without += 1;
+        }
+        // …while the planted unit's own outcomes did change.
+        assert!(with * 2 > without, "{with} of {without}");
+    }
 }
