@@ -51,16 +51,7 @@ async fn setup(public_read: bool) -> TestApp {
             "2026-03-10T10:00:00+03:00",
         ));
     }
-    let (s, v) = app
-        .send_as(
-            "POST",
-            "/api/v1/appeals",
-            &admin,
-            "application/json",
-            &json!(batch),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    app.ingest_as(&admin, &json!(batch)).await;
     let fix = json!({"title": "patch", "sector": "roads", "done_at": "2026-03-01", "lat": 55.75, "lon": 49.05, "radius_m": 100});
     let (s, v) = app
         .send_as("POST", "/api/v1/fixes", &admin, "application/json", &fix)
