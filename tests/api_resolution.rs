@@ -362,3 +362,44 @@ async fn groups_under_k_are_hidden_from_viewers() {
         assert_eq!(seen, ["busy", "rare"], "{uri}");
     }
 }
+
+#[tokio::test]
+async fn cached_tables_and_effects_follow_every_write() {
+    let app = TestApp::new().await;
+    let batch: Vec<Value> = (0..30)
+        .map(|i| rec(i, "adm", T0 + i as i64 * 3600, Some(10.0)))
+        .collect();
+    post(&app, &batch).await;
+    let uri = "/api/v1/resolution?group_by=responsible&period=year&as_of=2025-03-01";
+    let count = |v: &Value| v["rows"][0]["count"].as_u64().expect("count");
+    let (_, first) = app.get(uri).await;
+    let (_, again) = app.get(uri).await;
+    assert_eq!(first, again);
+    assert_eq!(count(&first), 30);
+    // CSV of the same query shares the cached rows.
+    let (s, csv) = app
+        .raw("GET", &format!("{uri}&format=csv"), "", Vec::new())
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&csv).contains(",30,30,0,10,"));
+    post(&app, &[rec(30, "adm", T0 + 40 * 3600, Some(50.0))]).await;
+    let (_, after) = app.get(uri).await;
+    assert_eq!(count(&after), 31);
+    // An effect, then the data it judged changes.
+    let change = json!({"title": "t", "changed_at": iso(T0 + 20 * 3600), "responsible": "adm"});
+    let (s, v) = app.post_json("/api/v1/process-changes", &change).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let effect = "/api/v1/process-changes/1/effect";
+    let after_count = |v: &Value| {
+        v["effect"]["scope"]["after"]["count"]
+            .as_u64()
+            .expect("count")
+    };
+    let (_, e1) = app.get(effect).await;
+    let (_, e2) = app.get(effect).await;
+    assert_eq!(e1, e2);
+    assert_eq!(after_count(&e1), 11);
+    post(&app, &[rec(31, "adm", T0 + 41 * 3600, Some(5.0))]).await;
+    let (_, e3) = app.get(effect).await;
+    assert_eq!(after_count(&e3), 12);
+}

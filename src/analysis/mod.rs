@@ -9,3 +9,4 @@ pub mod fixes;
 pub mod hotspots;
 pub mod resolution;
 pub mod stats;
+pub mod versioned;

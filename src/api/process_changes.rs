@@ -6,7 +6,7 @@
 use super::params::{ApiQuery, parse_instant};
 use super::{AppState, error::ApiError};
 use crate::analysis::fixes::effect::stamp;
-use crate::analysis::resolution::{Effect, Scope, default_as_of, effect};
+use crate::analysis::resolution::{Effect, EffectKey, Scope, default_as_of, effect};
 use crate::auth::Access;
 use crate::store::ProcessChangeRow;
 use axum::body::Bytes;
@@ -18,6 +18,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::convert::Infallible;
+use std::sync::Arc;
 
 /// Default and largest window, days.
 pub const DEFAULT_WINDOW_DAYS: u32 = 90;
@@ -205,17 +207,28 @@ fn visible(access: &Access, r: &ProcessChangeRow) -> bool {
 }
 
 /// The effect of one change (on the calling thread: callers are blocking tasks).
-fn compute(st: &AppState, row: &ProcessChangeRow, window: u32) -> Effect {
-    let scope = Scope {
+fn compute(st: &AppState, row: &ProcessChangeRow, window: u32) -> Arc<Effect> {
+    let data = st.engine.index.read();
+    let key = EffectKey {
         sector: row.sector,
         responsible: row.responsible,
-        district: row
-            .district
-            .and_then(|id| st.engine.districts().get(id).map(|d| d.mask.clone())),
+        district: row.district,
+        changed_at: row.changed_at,
+        window_days: window,
+        seq: data.seq,
     };
-    let data = st.engine.index.read();
-    let as_of = default_as_of(&data);
-    effect(&data, &scope, row.changed_at, window, as_of)
+    let e = st.resolution.effects.get_or_compute(key, || {
+        let scope = Scope {
+            sector: row.sector,
+            responsible: row.responsible,
+            district: row
+                .district
+                .and_then(|id| st.engine.districts().get(id).map(|d| d.mask.clone())),
+        };
+        let as_of = default_as_of(&data);
+        Ok::<_, Infallible>(effect(&data, &scope, row.changed_at, window, as_of))
+    });
+    e.unwrap_or_else(|never| match never {})
 }
 
 async fn with_verdicts(st: &AppState, rows: Vec<ProcessChangeRow>) -> Result<Vec<Value>, ApiError> {

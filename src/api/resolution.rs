@@ -7,7 +7,7 @@ use super::jsonw::JsonWriter;
 use super::params::{ApiQuery, FilterParams, parse_instant};
 use super::{AppState, error::ApiError};
 use crate::aggregate::Periods;
-use crate::analysis::resolution::{GroupBy, Summary, default_as_of, ranking, table};
+use crate::analysis::resolution::{GroupBy, Row, Summary, TableKey, default_as_of, ranking, table};
 use crate::auth::Access;
 use crate::domain::{Responsible, check_code};
 use axum::body::Bytes;
@@ -18,6 +18,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::convert::Infallible;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -131,11 +132,21 @@ async fn resolution(
         let periods = Periods::covering(period, tz, from, to).ok_or_else(|| {
             ApiError::bad_param("period", "too many periods in the range; choose a longer period")
         })?;
-        let mut rows = table(&data, &filter, group, &periods, &districts, as_of);
-        // k-anonymity: a group of fewer appeals is left out, as a rare cell is.
-        rows.retain(|r| r.summary.count >= min_count);
+        let key = TableKey {
+            group,
+            period,
+            filter: filter.key(),
+            as_of,
+            seq: data.seq,
+        };
+        let all = st2.resolution.tables.get_or_compute(key, || {
+            Ok::<_, Infallible>(table(&data, &filter, group, &periods, &districts, as_of))
+        });
+        let all = all.unwrap_or_else(|never| match never {});
         let sources = data.sources.clone();
         drop(data);
+        // k-anonymity: a group of fewer appeals is left out, as a rare cell is.
+        let rows: Vec<&Row> = all.iter().filter(|r| r.summary.count >= min_count).collect();
         if rows.len() > cap {
             return Err(ApiError::bad_param(
                 "period",

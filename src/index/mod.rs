@@ -18,7 +18,7 @@ mod split;
 
 pub use columns::{BYTES_PER_ROW, Columns, NO_TIME, UNRESOLVED};
 pub use delta::Delta;
-pub use filter::Filter;
+pub use filter::{Filter, FilterKey};
 pub use spatial::BBox;
 
 use crate::districts::mask::{CellRange, intersect};

@@ -4,6 +4,7 @@
 
 mod acc;
 mod book;
+mod cache;
 pub mod effect;
 pub mod metric;
 mod ranking;
@@ -11,6 +12,7 @@ mod table;
 
 pub use acc::{Acc, Summary, hours};
 pub use book::ChangeBook;
+pub use cache::{EffectKey, ResolutionCache, TableKey};
 pub use effect::{Effect, Scope, THRESHOLDS, Thresholds, Verdict, effect};
 pub use metric::Metric;
 pub use ranking::{Ranked, ranking};
