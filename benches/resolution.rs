@@ -2,16 +2,18 @@
 //! scenario (seed 7): the resolution table by district and month (districts:
 //! a 1.2° × 2° box around each of its cities; target ≤ 100 ms p50 at 10 M),
 //! by sector and month, and a process change's effect (target ≤ 20 ms),
-//! each beside a baseline measured in the same run.
+//! each beside a baseline measured in the same run, and the table as the
+//! server answers it again within one data version (its cache).
 //!
 //! `HEXWATCH_BENCH_APPEALS` sets the data size (default 1 000 000).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use hexwatch::aggregate::{Period, Periods};
-use hexwatch::analysis::resolution::{GroupBy, Scope, effect, table};
+use hexwatch::analysis::resolution::{GroupBy, ResolutionCache, Scope, TableKey, effect, table};
 use hexwatch::districts::{Districts, parse_collection};
 use hexwatch::generate::Scenario;
 use hexwatch::index::{Data, Filter, UNRESOLVED};
+use std::convert::Infallible;
 use std::hint::black_box;
 
 mod common;
@@ -91,6 +93,28 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("sector_month", |b| {
         b.iter(|| black_box(table(&data, &all, GroupBy::Sector, &periods, &districts, as_of).len()))
+    });
+    // What the server does with a table it already made for this data version.
+    let cache = ResolutionCache::new(32 << 20);
+    let key = TableKey {
+        group: GroupBy::District,
+        period: Period::Month,
+        filter: all.key(),
+        as_of,
+        seq: data.seq,
+    };
+    let make = || {
+        Ok::<_, Infallible>(table(
+            &data,
+            &all,
+            GroupBy::District,
+            &periods,
+            &districts,
+            as_of,
+        ))
+    };
+    g.bench_function("district_month_cached", |b| {
+        b.iter(|| black_box(cache.tables.get_or_compute(key, make).map(|t| t.len())))
     });
     g.finish();
 
