@@ -9,6 +9,7 @@
 use super::Hotspots;
 use crate::aggregate::Period;
 use crate::analysis::versioned::{VersionCache, Versioned};
+use crate::index::FilterKey;
 
 /// Everything a result depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -21,16 +22,8 @@ pub struct HotspotKey {
     pub period: Period,
     /// α as bits.
     pub alpha_bits: u64,
-    /// The bbox as bits (`None` for none).
-    pub bbox: Option<[u64; 4]>,
-    /// Sector set.
-    pub sectors: Option<[u64; 4]>,
-    /// Created at or after.
-    pub from: Option<i64>,
-    /// Created before.
-    pub to: Option<i64>,
-    /// District id.
-    pub district: Option<i64>,
+    /// The filter.
+    pub filter: FilterKey,
     /// Data version.
     pub seq: u64,
 }
