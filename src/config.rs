@@ -85,6 +85,11 @@ pub struct DbArgs {
     /// Database URL: `sqlite://PATH` (created if missing).
     #[arg(long, env = "HEXWATCH_DB", default_value = "sqlite://hexwatch.db")]
     pub db: String,
+    /// Accept only responsible codes already in the catalogue (`POST
+    /// /api/v1/responsible`); by default unknown codes are added, named by
+    /// their code.
+    #[arg(long, env = "HEXWATCH_STRICT_RESPONSIBLE")]
+    pub strict_responsible: bool,
 }
 
 /// Options shared by the commands that read or aggregate appeals.

@@ -111,7 +111,9 @@ async fn create(
         index: 0,
         line: None,
     };
-    let appeal = validate(&fields, pos, &st.engine.catalogue).map_err(|errs| Open311Error {
+    // The catalogue every ingest format validates against (strict responsible units).
+    let cat = st.engine.ingest_catalogue();
+    let appeal = validate(&fields, pos, &cat).map_err(|errs| Open311Error {
         status: StatusCode::BAD_REQUEST,
         descriptions: errs
             .iter()

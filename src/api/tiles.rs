@@ -14,6 +14,7 @@ use super::hotspots::HotspotParams;
 use super::params::ApiQuery;
 use super::{AppState, error::ApiError, tiles_json};
 use crate::analysis::hotspots::HotspotQuery;
+use crate::analysis::resolution::Metric;
 use crate::auth::Access;
 use crate::tiles::compressed::{CompressedTiles, accepts_gzip};
 use crate::tiles::zoom::{finest_res_for_zoom, res_for_zoom};
@@ -165,6 +166,22 @@ pub(super) struct TileParams {
     /// The `change` layer's two periods.
     #[serde(flatten)]
     pub change: ChangeBounds,
+    /// The `hexagons` layer's metric (`count`, `median_hours`,
+    /// `overdue_share`, `repeat_rate`): the `value` property.
+    pub metric: Option<String>,
+}
+
+/// Parses `metric` (default `count`), naming the parameter when unknown.
+pub(super) fn parse_metric(s: Option<&str>) -> Result<Metric, ApiError> {
+    match s {
+        None => Ok(Metric::Count),
+        Some(s) => Metric::parse(s).ok_or_else(|| {
+            ApiError::bad_param(
+                "metric",
+                format!("{s:?} is not one of count, median_hours, overdue_share, repeat_rate"),
+            )
+        }),
+    }
 }
 
 /// A parsed tile request.
@@ -196,6 +213,10 @@ fn parse_request(
         _ => None,
     };
     let filter = st.filter(access, q)?;
+    let metric = parse_metric(params.metric.as_deref())?;
+    if metric != Metric::Count && layer != Layer::Hexagons {
+        return Err(TileError::NotForTiles("metric").into());
+    }
     let res = match layer {
         Layer::Hexagons | Layer::Hotspots | Layer::Change => {
             let res = q.res(res_for_zoom(tile.z()), st.limits())?;
@@ -227,11 +248,6 @@ fn parse_request(
         (_, Some([a, b])) => (Some(a.0), Some(a.1), digest(&b)),
         _ => (filter.from, filter.to, 0),
     };
-    // Viewers' tiles leave rare cells out: a different tile under another key.
-    let extra = match access.min_count {
-        0 => extra,
-        k => extra ^ digest(&("min_count", k)),
-    };
     let key = TileKey {
         layer,
         tile,
@@ -242,6 +258,9 @@ fn parse_request(
         district: filter.district.as_ref().map(|d| d.id),
         seq: 0,
         extra,
+        metric,
+        // Viewers' tiles leave rare cells out: a different tile under another key.
+        min_count: access.min_count,
     };
     Ok(TileRequest {
         key,
@@ -301,10 +320,9 @@ async fn tile(
     }
     metrics::counter!("hexwatch_tile_cache_misses_total").increment(1);
     let state = st.clone();
-    let k = access.min_count;
     let (bytes, key) = tokio::task::spawn_blocking(move || match hotspots {
-        Some(hq) => super::tiles_build::build_hotspots(&state, key, &hq, k),
-        None => super::tiles_build::build(&state, key, &filter, change, k),
+        Some(hq) => super::tiles_build::build_hotspots(&state, key, &hq),
+        None => super::tiles_build::build(&state, key, &filter, change),
     })
     .await??;
     let etag = self::etag(&key, &salt);

@@ -7,9 +7,10 @@
 use super::calendar::{DAY, Span, ZONE, holiday_factor, is_day_off, to_local, weekday_factor};
 use super::categories::write_text;
 use super::cities::{KAZAN, KAZAN_BBOX, KAZAN_NAME, KAZAN_NAME_EN, RUSSIA_BBOX, RUSSIAN_CITIES};
-use super::lifecycle::{self, IN_PROGRESS, NEW, REJECTED, RESOLVED};
+use super::lifecycle::{IN_PROGRESS, NEW, REJECTED, RESOLVED};
 use super::places::Geography;
 use super::plan::Plan;
+use super::responsible::{self, PlantedChange, Unit};
 use super::sectors::{SECTORS, SectorTables};
 use super::sources::{IdCounter, SOURCES, SourceTables};
 use super::truth::{PlaceCount, Region, Truth};
@@ -68,7 +69,13 @@ pub(crate) fn run(
     let sources = SourceTables::new();
     let per_day = spread(&span, &sectors, background, &mut days_rng)?;
 
-    let mut f = Filler::new(&span, &geo, plan, &sectors);
+    let change = match opts.scenario {
+        Scenario::City => Some(responsible::planted(&span)?),
+        Scenario::Country => None,
+    };
+    let mut hrng = days_rng.clone();
+    hrng.set_stream(3);
+    let mut f = Filler::new(&span, &geo, plan, &sectors, change, hrng);
     let mut slots: Vec<Slot> = Vec::new();
     for (day, &count) in per_day.iter().enumerate() {
         let date = span.date(day);
@@ -173,11 +180,27 @@ struct Filler<'a> {
     by_sector: [u64; SECTORS.len()],
     by_status: [u64; 4],
     by_place: Vec<u64>,
+    /// The planted process change (city scenario).
+    change: Option<PlantedChange>,
+    /// District administrations, in district order.
+    admins: Vec<Unit>,
+    /// The stream for first responses, so they shift no other draw.
+    hrng: ChaCha8Rng,
 }
 
 impl<'a> Filler<'a> {
-    fn new(span: &'a Span, geo: &'a Geography, plan: Plan, sectors: &'a SectorTables) -> Self {
+    fn new(
+        span: &'a Span,
+        geo: &'a Geography,
+        plan: Plan,
+        sectors: &'a SectorTables,
+        change: Option<PlantedChange>,
+        hrng: ChaCha8Rng,
+    ) -> Self {
         Filler {
+            change,
+            admins: responsible::administrations(),
+            hrng,
             span,
             geo,
             plan,
@@ -193,6 +216,9 @@ impl<'a> Filler<'a> {
                 created_at: 0,
                 status: NEW,
                 resolved_at: None,
+                responsible: None,
+                due_at: None,
+                first_response_at: None,
                 address: None,
                 text: None,
             },
@@ -246,7 +272,21 @@ impl<'a> Filler<'a> {
                 std::fmt::Write::write_fmt(&mut address, format_args!(", д. {house}, кв. {flat}"));
             (e.sector, e.category, lat, lon)
         };
-        let (status, resolved_at) = lifecycle::outcome(sector, slot.t, self.span.as_of(), rng);
+        let h = responsible::handle(
+            sector,
+            lat,
+            lon,
+            slot.t,
+            self.span.as_of(),
+            self.change.as_ref(),
+            &self.admins,
+            rng,
+            &mut self.hrng,
+        );
+        let (status, resolved_at) = (h.status, h.resolved_at);
+        self.rec.responsible = Some(h.responsible);
+        self.rec.due_at = Some(h.due_at);
+        self.rec.first_response_at = h.first_response_at;
         let src = &SOURCES[source];
         let with_address = rng.random::<f64>() < src.address_p;
         let with_text = rng.random::<f64>() < src.text_p;
@@ -350,6 +390,7 @@ impl<'a> Filler<'a> {
             places,
             rural,
             planted: self.plan.truth(self.span),
+            process_change: self.change.clone(),
         }
     }
 }

@@ -5,7 +5,7 @@
 
 mod sqlite;
 
-use crate::domain::{Appeal, Sector, Status};
+use crate::domain::{Appeal, Responsible, Sector, Status};
 use futures_util::stream::BoxStream;
 pub use sqlite::SqliteStore;
 
@@ -58,11 +58,18 @@ pub struct IndexRow {
     pub resolved_at: Option<i64>,
     /// Channel name.
     pub source: String,
+    /// Responsible unit id ([`crate::domain::NO_RESPONSIBLE`] for none).
+    pub responsible: u16,
+    /// Deadline, Unix seconds.
+    pub due_at: Option<i64>,
+    /// First answer to the citizen, Unix seconds.
+    pub first_response_at: Option<i64>,
 }
 
 impl IndexRow {
-    /// The index row of an appeal stored under `id`.
-    pub fn from_appeal(id: i64, a: &Appeal) -> Self {
+    /// The index row of an appeal stored under `id`, its responsible unit
+    /// stored as `responsible`.
+    pub fn from_appeal(id: i64, a: &Appeal, responsible: u16) -> Self {
         IndexRow {
             id,
             cell: u64::from(a.cell),
@@ -73,6 +80,9 @@ impl IndexRow {
             status: a.status,
             resolved_at: a.resolved_at,
             source: a.source.clone(),
+            responsible,
+            due_at: a.due_at,
+            first_response_at: a.first_response_at,
         }
     }
 }
@@ -216,6 +226,25 @@ pub struct RequestRow {
     pub text: Option<String>,
 }
 
+/// A process change (a redesign of how appeals are handled) as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcessChangeRow {
+    /// Database id (ignored when inserting).
+    pub id: i64,
+    /// What was changed.
+    pub title: String,
+    /// When it took effect, Unix seconds.
+    pub changed_at: i64,
+    /// Scope: only this sector.
+    pub sector: Option<u8>,
+    /// Scope: only this responsible unit.
+    pub responsible: Option<u16>,
+    /// Scope: only this district.
+    pub district: Option<i64>,
+    /// When it was recorded, Unix seconds.
+    pub created_at: i64,
+}
+
 /// The database behind hexwatch.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -328,6 +357,42 @@ impl Store {
     pub async fn requests(&self, q: &RequestPage) -> Result<Vec<RequestRow>, StoreError> {
         match self {
             Store::Sqlite(s) => s.requests(q).await,
+        }
+    }
+
+    /// The responsible catalogue.
+    pub async fn responsible(&self) -> Result<Vec<Responsible>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.responsible().await,
+        }
+    }
+
+    /// Adds responsible units or renames existing ones (by code), in one
+    /// transaction; returns the whole catalogue afterwards.
+    pub async fn upsert_responsible(
+        &self,
+        units: &[Responsible],
+    ) -> Result<Vec<Responsible>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.upsert_responsible(units).await,
+        }
+    }
+
+    /// Stores a process change in a transaction that bumps the change
+    /// sequence; returns its id and that sequence number.
+    pub async fn insert_process_change(
+        &self,
+        row: &ProcessChangeRow,
+    ) -> Result<(i64, u64), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.insert_process_change(row).await,
+        }
+    }
+
+    /// Every stored process change, by id.
+    pub async fn process_changes(&self) -> Result<Vec<ProcessChangeRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.process_changes().await,
         }
     }
 

@@ -2,9 +2,14 @@
 //! acknowledged (committed) write survives a crash of the process or the machine.
 
 mod fixes;
+mod process_changes;
+mod responsible;
+mod rows;
+
+use rows::{lookup, row_to_index};
 
 use super::{IndexRow, Outcome, StoreError, WriteResult};
-use crate::domain::{Appeal, Sector, Status};
+use crate::domain::{Appeal, Sector};
 use futures_util::{StreamExt, TryStreamExt, stream::BoxStream};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -18,8 +23,8 @@ mod districts;
 mod requests;
 mod tokens;
 
-/// SQLite allows 32 766 bound variables per statement; 14 columns per row.
-const INSERT_ROWS: usize = 2_000;
+/// SQLite allows 32 766 bound variables per statement; 17 columns per row.
+const INSERT_ROWS: usize = 1_900;
 
 // The write path hashes every key of a batch; SipHash's DoS resistance buys
 // nothing for keys the batch itself supplies once.
@@ -38,9 +43,16 @@ pub struct SqliteStore {
 /// A stored appeal's mutable state, to classify a re-sent record.
 struct Existing {
     id: i64,
-    status: u8,
-    resolved_at: Option<i64>,
+    state: State,
 }
+
+/// What a re-sent appeal may change: status, resolution time and (since
+/// migration 0004) its responsible unit id, deadline and first response.
+type State = (u8, Option<i64>, u16, Option<i64>, Option<i64>);
+
+/// The columns the index reads, in `row_to_index` order.
+const INDEX_COLUMNS: &str = "id, cell, lat, lon, created_at, sector_id, status, resolved_at, \
+     source, responsible_id, due_at, first_response_at";
 
 impl SqliteStore {
     /// Opens the file named by `sqlite://PATH` (created if missing), migrated.
@@ -152,12 +164,11 @@ impl SqliteStore {
         // Everything: a plain table scan. A catch-up: through the seq index (an
         // ORDER BY id here made SQLite scan the whole table to find a few rows).
         let sql = if seq == 0 {
-            "SELECT id, cell, lat, lon, created_at, sector_id, status, resolved_at, source FROM appeals"
+            format!("SELECT {INDEX_COLUMNS} FROM appeals")
         } else {
-            "SELECT id, cell, lat, lon, created_at, sector_id, status, resolved_at, source \
-             FROM appeals WHERE seq > ? ORDER BY seq"
+            format!("SELECT {INDEX_COLUMNS} FROM appeals WHERE seq > ? ORDER BY seq")
         };
-        let q = sqlx::query(sql);
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql));
         let q = if seq == 0 {
             q
         } else {
@@ -168,24 +179,6 @@ impl SqliteStore {
             .and_then(|r| async move { row_to_index(&r) })
             .boxed()
     }
-}
-
-fn row_to_index(r: &sqlx::sqlite::SqliteRow) -> Result<IndexRow, StoreError> {
-    let cell: i64 = r.try_get(1)?;
-    let sector: i64 = r.try_get(5)?;
-    let status: i64 = r.try_get(6)?;
-    Ok(IndexRow {
-        id: r.try_get(0)?,
-        cell: cell as u64,
-        lat: r.try_get(2)?,
-        lon: r.try_get(3)?,
-        created_at: r.try_get(4)?,
-        sector: u8::try_from(sector)
-            .map_err(|_| StoreError::Corrupt(format!("sector {sector}")))?,
-        status: Status::from_code(u8::try_from(status).unwrap_or(0)),
-        resolved_at: r.try_get(7)?,
-        source: r.try_get(8)?,
-    })
 }
 
 /// The data version (`meta.seq`) as the connection sees it.
@@ -203,6 +196,22 @@ async fn write_in_tx(
 ) -> Result<WriteResult, StoreError> {
     let seq_now = read_seq(conn).await?;
     let seq = seq_now + 1;
+    let units = responsible::ids_for(conn, appeals).await?;
+    let unit_of = |a: &Appeal| {
+        a.responsible
+            .as_deref()
+            .and_then(|c| units.get(c).copied())
+            .unwrap_or(crate::domain::NO_RESPONSIBLE)
+    };
+    let state_of = |a: &Appeal| -> State {
+        (
+            a.status.code(),
+            a.resolved_at,
+            unit_of(a),
+            a.due_at,
+            a.first_response_at,
+        )
+    };
 
     // The last copy of each key in the batch is what gets stored.
     let mut last: FastMap<(&str, &str), usize> = FastMap::default();
@@ -224,7 +233,8 @@ async fn write_in_tx(
         let first_id = max_id + 1 + (c * INSERT_ROWS) as i64;
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO appeals (id, source, external_id, sector_id, category, lat, lon, cell, \
-             created_at, status, resolved_at, address, text, seq) ",
+             created_at, status, resolved_at, address, text, seq, responsible_id, due_at, \
+             first_response_at) ",
         );
         qb.push_values(chunk.iter().enumerate(), |mut b, (k, &i)| {
             let a = &appeals[i];
@@ -241,7 +251,10 @@ async fn write_in_tx(
                 .push_bind(a.resolved_at)
                 .push_bind(a.address.as_deref())
                 .push_bind(a.text.as_deref())
-                .push_bind(seq as i64);
+                .push_bind(seq as i64)
+                .push_bind(a.responsible.as_ref().map(|_| i64::from(unit_of(a))))
+                .push_bind(a.due_at)
+                .push_bind(a.first_response_at);
         });
         qb.push(" ON CONFLICT (source, external_id) DO NOTHING");
         let done = qb.build().execute(&mut *conn).await?.rows_affected() as usize;
@@ -285,15 +298,15 @@ async fn write_in_tx(
 
     // Outcomes in batch order: each record against the state before it (stored,
     // or an earlier copy in this batch).
-    let mut state: FastMap<(&str, &str), (u8, Option<i64>)> = FastMap::default();
+    let mut state: FastMap<(&str, &str), State> = FastMap::default();
     let mut outcomes = Vec::with_capacity(appeals.len());
     for a in appeals {
         let key = (a.source.as_str(), a.external_id.as_str());
-        let now = (a.status.code(), a.resolved_at);
+        let now = state_of(a);
         let before = state
             .get(&key)
             .copied()
-            .or_else(|| stored.get(&key).map(|x| (x.status, x.resolved_at)));
+            .or_else(|| stored.get(&key).map(|x| x.state));
         outcomes.push(match before {
             None => Outcome::Accepted,
             Some(b) if b == now => Outcome::Duplicate,
@@ -305,7 +318,7 @@ async fn write_in_tx(
     let mut changed = Vec::with_capacity(inserted.len() + maybe_existing.len());
     for &i in &finals {
         if let Some(&id) = inserted.get(&i) {
-            changed.push(IndexRow::from_appeal(id, &appeals[i]));
+            changed.push(IndexRow::from_appeal(id, &appeals[i], unit_of(&appeals[i])));
         }
     }
     for &i in &maybe_existing {
@@ -316,21 +329,26 @@ async fn write_in_tx(
                 a.source, a.external_id
             )));
         };
-        if (x.status, x.resolved_at) == (a.status.code(), a.resolved_at) {
+        if x.state == state_of(a) {
             continue;
         }
-        sqlx::query("UPDATE appeals SET status = ?, resolved_at = ?, seq = ? WHERE id = ?")
-            .bind(i64::from(a.status.code()))
-            .bind(a.resolved_at)
-            .bind(seq as i64)
-            .bind(x.id)
-            .execute(&mut *conn)
-            .await?;
-        // The index keeps the stored (first) location and time; only state changes.
-        let row: sqlx::sqlite::SqliteRow = sqlx::query(
-            "SELECT id, cell, lat, lon, created_at, sector_id, status, resolved_at, source \
-             FROM appeals WHERE id = ?",
+        sqlx::query(
+            "UPDATE appeals SET status = ?, resolved_at = ?, seq = ?, responsible_id = ?, \
+             due_at = ?, first_response_at = ? WHERE id = ?",
         )
+        .bind(i64::from(a.status.code()))
+        .bind(a.resolved_at)
+        .bind(seq as i64)
+        .bind(a.responsible.as_ref().map(|_| i64::from(unit_of(a))))
+        .bind(a.due_at)
+        .bind(a.first_response_at)
+        .bind(x.id)
+        .execute(&mut *conn)
+        .await?;
+        // The index keeps the stored (first) location and time; only state changes.
+        let row: sqlx::sqlite::SqliteRow = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {INDEX_COLUMNS} FROM appeals WHERE id = ?"
+        )))
         .bind(x.id)
         .fetch_one(&mut *conn)
         .await?;
@@ -358,37 +376,4 @@ async fn write_seq(conn: &mut sqlx::SqliteConnection, seq: u64) -> Result<(), St
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-/// Finds the stored state of the given appeals' (source, external_id).
-async fn lookup<'a>(
-    conn: &mut sqlx::SqliteConnection,
-    appeals: impl Iterator<Item = &'a Appeal>,
-) -> Result<FastMap<(String, String), Existing>, StoreError> {
-    let appeals: Vec<&Appeal> = appeals.collect();
-    let mut found = FastMap::default();
-    for chunk in appeals.chunks(LOOKUP_ROWS) {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT id, source, external_id, status, resolved_at FROM appeals \
-             WHERE (source, external_id) IN (",
-        );
-        qb.push_values(chunk, |mut b, a| {
-            b.push_bind(a.source.as_str())
-                .push_bind(a.external_id.as_str());
-        });
-        qb.push(")");
-        let rows = qb.build().fetch_all(&mut *conn).await?;
-        for r in rows {
-            let status: i64 = r.try_get(3)?;
-            found.insert(
-                (r.try_get(1)?, r.try_get(2)?),
-                Existing {
-                    id: r.try_get(0)?,
-                    status: u8::try_from(status).unwrap_or(0),
-                    resolved_at: r.try_get(4)?,
-                },
-            );
-        }
-    }
-    Ok(found)
 }
