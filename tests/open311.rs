@@ -92,6 +92,11 @@ async fn a_request_posted_as_the_spec_shows_is_read_back_and_counted() {
     assert_eq!(r["lat"], 55.7961);
     assert_eq!(r["long"], 49.1064);
     assert_eq!(r["requested_datetime"], "2026-03-05T10:00:00+03:00");
+    // Neither a responsible unit nor a deadline was posted.
+    assert!(
+        r["agency_responsible"].is_null() && r["expected_datetime"].is_null(),
+        "{r}"
+    );
     // Contact details are not kept.
     assert!(!String::from_utf8_lossy(&b).contains("smit222"));
 
@@ -296,4 +301,21 @@ async fn posted_requests_meet_the_same_responsible_catalogue() {
     assert_eq!(v["rows"][0]["key"], "water", "{v}");
     // Still open four days after its deadline: overdue.
     assert_eq!(v["rows"][0]["overdue_share"], 1.0, "{v}");
+    // Read back the Open311 way: what was posted comes back under its own names.
+    let (s, _, b) = app
+        .call(
+            "GET",
+            "/open311/v2/requests.json",
+            Some(&op),
+            "",
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let v = json(&b);
+    assert_eq!(v[0]["agency_responsible"], "water", "{v}");
+    assert_eq!(
+        v[0]["expected_datetime"], "2026-03-06T10:00:00+03:00",
+        "{v}"
+    );
 }

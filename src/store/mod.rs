@@ -224,6 +224,10 @@ pub struct RequestRow {
     pub address: Option<String>,
     /// Complainant's text (private).
     pub text: Option<String>,
+    /// Code of the responsible unit, if any.
+    pub responsible: Option<String>,
+    /// Deadline, Unix seconds.
+    pub due_at: Option<i64>,
 }
 
 /// A process change (a redesign of how appeals are handled) as stored.

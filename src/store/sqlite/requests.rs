@@ -12,7 +12,9 @@ impl SqliteStore {
     ) -> Result<Vec<RequestRow>, StoreError> {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT a.id, s.code, a.lat, a.lon, a.created_at, a.status, a.resolved_at, \
-             a.address, a.text FROM appeals a JOIN sectors s ON s.id = a.sector_id WHERE 1 = 1",
+             a.address, a.text, r.code AS responsible, a.due_at FROM appeals a \
+             JOIN sectors s ON s.id = a.sector_id \
+             LEFT JOIN responsible r ON r.id = a.responsible_id WHERE 1 = 1",
         );
         if !q.ids.is_empty() {
             qb.push(" AND a.id IN (");
@@ -73,6 +75,8 @@ impl SqliteStore {
                     resolved_at: r.try_get("resolved_at")?,
                     address: r.try_get("address")?,
                     text: r.try_get("text")?,
+                    responsible: r.try_get("responsible")?,
+                    due_at: r.try_get("due_at")?,
                 })
             })
             .collect()
