@@ -26,6 +26,7 @@ mod resolution;
 pub mod routes;
 mod server;
 pub mod tiles;
+mod tiles_answer;
 mod tiles_build;
 mod tiles_json;
 mod ui_config;

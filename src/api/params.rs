@@ -163,24 +163,22 @@ pub fn parse_district(s: &str, districts: &Districts) -> Result<Arc<DistrictMask
 
 /// True for `format=geojson`, false for `json` or none; else a 400 naming `format`.
 pub fn wants_geojson(format: Option<&str>) -> Result<bool, ApiError> {
-    match format {
-        None | Some("json") => Ok(false),
-        Some("geojson") => Ok(true),
-        Some(other) => Err(ApiError::bad_param(
-            "format",
-            format!("{other:?} is not json or geojson"),
-        )),
-    }
+    json_or(format, "geojson")
 }
 
 /// True for `format=csv`, false for `json` or none; else a 400 naming `format`.
 pub fn wants_csv(format: Option<&str>) -> Result<bool, ApiError> {
+    json_or(format, "csv")
+}
+
+/// True when `format` is `other`, false for `json` or none; else a 400 naming `format`.
+fn json_or(format: Option<&str>, other: &str) -> Result<bool, ApiError> {
     match format {
         None | Some("json") => Ok(false),
-        Some("csv") => Ok(true),
-        Some(other) => Err(ApiError::bad_param(
+        Some(f) if f == other => Ok(true),
+        Some(f) => Err(ApiError::bad_param(
             "format",
-            format!("{other:?} is not json or csv"),
+            format!("{f:?} is not json or {other}"),
         )),
     }
 }

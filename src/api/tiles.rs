@@ -12,6 +12,7 @@
 use super::change::{ChangeBounds, Span};
 use super::hotspots::HotspotParams;
 use super::params::ApiQuery;
+use super::tiles_answer::{etag, matches_etag, mvt, not_modified};
 use super::{AppState, error::ApiError, tiles_json};
 use crate::analysis::hotspots::HotspotQuery;
 use crate::analysis::resolution::Metric;
@@ -23,7 +24,7 @@ use axum::Router;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use bytes::Bytes;
 use std::sync::Arc;
@@ -62,7 +63,8 @@ const OUTLINE_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 /// The tile endpoints' share of [`AppState`].
 #[derive(Debug, Clone)]
 pub struct TileState {
-    cfg: Arc<TileConfig>,
+    /// Settings.
+    pub(super) cfg: Arc<TileConfig>,
     /// Projected cell outlines.
     pub(super) outlines: OutlineCache,
     /// Encoded tiles by key.
@@ -325,7 +327,8 @@ async fn tile(
         None => super::tiles_build::build(&state, key, &filter, change),
     })
     .await??;
-    let etag = self::etag(&key, &salt);
+    // The key may have changed in the build (the resolution it settled on).
+    let etag = super::tiles_answer::etag(&key, &salt);
     respond(&st, key, bytes, etag, gzip).await
 }
 
@@ -363,44 +366,4 @@ async fn db_uuid(st: &AppState) -> Result<String, ApiError> {
         .get_or_try_init(|| async move { engine.store.version().await.map(|(u, _)| u) })
         .await?;
     Ok(id.clone())
-}
-
-fn etag(key: &TileKey, salt: &str) -> String {
-    // Weak: the same tile may go out gzip'd, brotli'd or plain.
-    format!("W/\"{:016x}\"", key.digest(salt))
-}
-
-/// RFC 9110 weak comparison against each tag of `If-None-Match`.
-fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
-    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
-    let ours = bare(etag);
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|t| t.trim() == "*" || bare(t) == ours)
-}
-
-fn caching_headers(st: &AppState, etag: String) -> [(header::HeaderName, String); 2] {
-    [
-        (header::ETAG, etag),
-        (header::CACHE_CONTROL, st.tiles.cfg.cache_control.clone()),
-    ]
-}
-
-fn not_modified(st: &AppState, etag: String) -> Response {
-    (StatusCode::NOT_MODIFIED, caching_headers(st, etag)).into_response()
-}
-
-fn mvt(st: &AppState, bytes: Bytes, etag: String) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            "application/vnd.mapbox-vector-tile".to_owned(),
-        )],
-        caching_headers(st, etag),
-        bytes,
-    )
-        .into_response()
 }

@@ -30,6 +30,7 @@
 mod calendar;
 mod categories;
 mod cities;
+mod days;
 mod lifecycle;
 mod pick;
 mod places;
