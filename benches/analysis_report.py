@@ -1,8 +1,11 @@
-"""Tables and a plot of the analysis benchmarks (benches/analysis.rs) from
-criterion's estimates, each beside its same-run baseline.
+"""Tables and a plot of the analysis benchmarks (benches/analysis.rs,
+benches/resolution.rs) from criterion's estimates, each beside its same-run
+baseline.
 
     HEXWATCH_BENCH_APPEALS=10000000 cargo bench --bench analysis
     .venv/bin/python benches/analysis_report.py [--png benches/results/analysis-10m.png]
+    HEXWATCH_BENCH_APPEALS=10000000 cargo bench --bench resolution
+    .venv/bin/python benches/analysis_report.py --suite resolution [--png benches/results/resolution-10m.png]
 """
 
 from __future__ import annotations
@@ -40,6 +43,22 @@ ROWS = [
 ]
 
 
+# The resolution benchmarks (benches/resolution.rs), country scenario.
+RESOLUTION_ROWS = [
+    ("resolution table, district × month", "≤ 100 ms",
+     "resolution_table/district_month", "resolution_table/district_month_baseline_sort_median"),
+    ("resolution table, sector × month", "",
+     "resolution_table/sector_month", None),
+    ("process-change effect, 90 days", "≤ 20 ms",
+     "process_change_effect/unit_90_days", "process_change_effect/unit_90_days_baseline_sort_median"),
+]
+
+SUITES = {
+    "analysis": (ROWS, "Analyses over 10 M appeals in one city (criterion, 2 vCPUs)"),
+    "resolution": (RESOLUTION_ROWS, "Resolution performance over the country scenario (criterion, 2 vCPUs)"),
+}
+
+
 def ms(bench: str | None) -> float | None:
     if bench is None:
         return None
@@ -58,11 +77,14 @@ def fmt(v: float | None) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--png", type=Path)
+    ap.add_argument("--suite", choices=sorted(SUITES), default="analysis")
+    ap.add_argument("--title")
     args = ap.parse_args()
+    rows, title = SUITES[args.suite]
     print("| analysis | target | hexwatch | baseline (same run) | ratio |")
     print("|---|---|---|---|---|")
     bars = []
-    for what, target, ours, base in ROWS:
+    for what, target, ours, base in rows:
         o, b = ms(ours), ms(base)
         ratio = f"{b / o:.1f}×" if o and b else "—"
         print(f"| {what} | {target} | {fmt(o)} | {fmt(b)} | {ratio} |")
@@ -80,7 +102,7 @@ def main() -> None:
         ax.invert_yaxis()
         ax.set_xscale("log")
         ax.set_xlabel("median time per call, ms (log scale)")
-        ax.set_title("Analyses over 10 M appeals in one city (criterion, 2 vCPUs)")
+        ax.set_title(args.title or title)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, frameon=False)
         fig.tight_layout()
         fig.savefig(args.png, dpi=110)

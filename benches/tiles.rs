@@ -140,7 +140,7 @@ fn survey(data: &Data, cat: &Catalogue, tiles: &[TileCoord], dense: TileCoord) {
         let s1 = Instant::now();
         let counts = select::count(data, t, q.res, &q.filter, usize::MAX).expect("counts");
         let s2 = Instant::now();
-        black_box(hexagons::encode(&counts, cat, &outlines, t).expect("tile"));
+        black_box(hexagons::encode(&counts, None, cat, &outlines, t).expect("tile"));
         let s3 = Instant::now();
         t_rows.push((s1 - s0).as_secs_f64() * 1e3);
         t_count.push((s2 - s1).as_secs_f64() * 1e3);
@@ -171,7 +171,7 @@ fn survey(data: &Data, cat: &Catalogue, tiles: &[TileCoord], dense: TileCoord) {
     }
     let s2 = Instant::now();
     for (t, counts) in &all {
-        black_box(hexagons::encode(counts, cat, &outlines, *t).expect("tile"));
+        black_box(hexagons::encode(counts, None, cat, &outlines, *t).expect("tile"));
     }
     let s3 = Instant::now();
     let per = |d: std::time::Duration| d.as_secs_f64() * 1e9 / n_cells as f64;
@@ -241,6 +241,8 @@ fn main() {
         district: None,
         seq: 1,
         extra: 0,
+        metric: hexwatch::analysis::resolution::Metric::Count,
+        min_count: 0,
     };
     for &t in &z12 {
         let e = hexagons::tile(&data, &cat, &outlines, &query(t)).expect("tile");

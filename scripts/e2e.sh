@@ -14,4 +14,4 @@ cargo build --locked --bin hexwatch
 
 (cd web && node --test test/)
 (cd tests/e2e && HEXWATCH_BIN="$PWD/../../target/debug/hexwatch" CHROMIUM="$(command -v chromium)" \
-  node --test --test-concurrency=1 map.test.mjs login.test.mjs)
+  node --test --test-concurrency=1 map.test.mjs login.test.mjs resolution.test.mjs)

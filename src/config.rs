@@ -106,6 +106,11 @@ pub struct DbArgs {
     /// Each instance keeps its own, on local disk.
     #[arg(long, env = "HEXWATCH_SNAPSHOT")]
     pub snapshot: Option<PathBuf>,
+    /// Accept only responsible codes already in the catalogue (`POST
+    /// /api/v1/responsible`); by default unknown codes are added, named by
+    /// their code.
+    #[arg(long, env = "HEXWATCH_STRICT_RESPONSIBLE")]
+    pub strict_responsible: bool,
 }
 
 impl DbArgs {

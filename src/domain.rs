@@ -1,8 +1,13 @@
 //! The vocabulary of hexwatch: appeals, sectors, statuses and the finest H3
 //! resolution every appeal is indexed at.
 
+mod responsible;
+
 use h3o::{CellIndex, LatLng, Resolution};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+pub use responsible::{NO_RESPONSIBLE, Responsible, ResponsibleBook, check_code};
 
 /// The resolution each appeal's cell is stored at; coarser cells are its parents.
 ///
@@ -82,13 +87,30 @@ pub struct Sector {
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     sectors: Vec<Sector>,
+    /// Set when the responsible catalogue is strict: only its codes are accepted.
+    strict_responsible: Option<Arc<ResponsibleBook>>,
 }
 
 impl Catalogue {
     /// Builds a catalogue from stored sectors.
     pub fn new(mut sectors: Vec<Sector>) -> Self {
         sectors.sort_by_key(|s| s.id);
-        Catalogue { sectors }
+        Catalogue {
+            sectors,
+            strict_responsible: None,
+        }
+    }
+
+    /// The same catalogue that accepts only the responsible codes of `book`.
+    pub fn with_strict_responsible(mut self, book: Arc<ResponsibleBook>) -> Self {
+        self.strict_responsible = Some(book);
+        self
+    }
+
+    /// The responsible units a strict catalogue accepts (`None`: any code,
+    /// new ones are added to the catalogue when written).
+    pub fn strict_responsible(&self) -> Option<&ResponsibleBook> {
+        self.strict_responsible.as_deref()
     }
 
     /// All sectors, ordered by id.
@@ -135,6 +157,12 @@ pub struct Appeal {
     pub status: Status,
     /// Resolution time, Unix seconds.
     pub resolved_at: Option<i64>,
+    /// Code of the unit in charge.
+    pub responsible: Option<String>,
+    /// Deadline, Unix seconds.
+    pub due_at: Option<i64>,
+    /// First answer to the citizen, Unix seconds.
+    pub first_response_at: Option<i64>,
     /// Postal address (private).
     pub address: Option<String>,
     /// Complainant's text (private: personal data).

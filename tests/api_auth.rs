@@ -51,16 +51,7 @@ async fn setup(public_read: bool) -> TestApp {
             "2026-03-10T10:00:00+03:00",
         ));
     }
-    let (s, v) = app
-        .send_as(
-            "POST",
-            "/api/v1/appeals",
-            &admin,
-            "application/json",
-            &json!(batch),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    app.ingest_as(&admin, &json!(batch)).await;
     let fix = json!({"title": "patch", "sector": "roads", "done_at": "2026-03-01", "lat": 55.75, "lon": 49.05, "radius_m": 100});
     let (s, v) = app
         .send_as("POST", "/api/v1/fixes", &admin, "application/json", &fix)
@@ -486,4 +477,81 @@ async fn district_tokens_write_only_inside_their_districts() {
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{uri}");
     }
+}
+
+/// The keys of a resolution answer's `rows` (or a ranking's `units`).
+fn keys(v: &Value, list: &str) -> Vec<Value> {
+    v[list]
+        .as_array()
+        .map(|a| a.iter().map(|r| r["key"].clone()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn district_tokens_see_only_their_districts_resolution() {
+    let app = setup(false).await;
+    let admin = app.token(Role::Admin, &[]).await;
+    let west = app.token(Role::Analyst, &[1]).await;
+    let all = app.token(Role::Analyst, &[]).await;
+    let get = |uri: String, token: String| {
+        let app = &app;
+        async move {
+            let (s, _, b) = app.call("GET", &uri, Some(&token), "", Vec::new()).await;
+            (
+                s,
+                serde_json::from_slice::<Value>(&b).unwrap_or(Value::Null),
+            )
+        }
+    };
+    let table = "/api/v1/resolution?group_by=district&period=year".to_owned();
+    let (s, v) = get(table.clone(), all.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(keys(&v, "rows"), [json!(1), json!(2)]);
+    let (s, v) = get(table.clone(), west.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(keys(&v, "rows"), [json!(1)]);
+    let (s, _) = get(format!("{table}&district=2"), west.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = get(
+        "/api/v1/resolution/ranking?by=district".into(),
+        west.clone(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(keys(&v, "units"), [json!(1)]);
+    let (s, mine) = features(&app, "/api/v1/hexagons?res=9&metric=median_hours", &west).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(mine.len(), 4);
+    // Process changes: one scoped to each district.
+    for d in [1, 2] {
+        let change =
+            json!({"title": format!("lean {d}"), "changed_at": "2026-03-05", "district": d});
+        let (s, v) = app
+            .send_as(
+                "POST",
+                "/api/v1/process-changes",
+                &admin,
+                "application/json",
+                &change,
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+    let (s, v) = get("/api/v1/process-changes".into(), west.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let scopes: Vec<&Value> = v["process_changes"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| &c["scope"]["district"])
+        .collect();
+    assert_eq!(scopes, [&json!(1)]);
+    let (s, v) = get("/api/v1/process-changes/2/effect".into(), west.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = get("/api/v1/process-changes/1/effect".into(), west.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["effect"]["control"], Value::Null, "{v}");
+    let (s, v) = get("/api/v1/process-changes/1/effect".into(), all.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["effect"]["control"].is_object(), "{v}");
 }

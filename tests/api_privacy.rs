@@ -45,16 +45,7 @@ async fn setup() -> (TestApp, String, String) {
     }
     batch.push(record(batch.len(), RARE.0, RARE.1, 3));
     batch.push(record(batch.len(), RARE.0, RARE.1, 40));
-    let (s, v) = app
-        .send_as(
-            "POST",
-            "/api/v1/appeals",
-            &admin,
-            "application/json",
-            &json!(batch),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    app.ingest_as(&admin, &json!(batch)).await;
     let districts = json!({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"name": "All"},
          "geometry": {"type": "Polygon", "coordinates": [[[48.9, 55.6], [49.6, 55.6], [49.6, 56.0], [48.9, 56.0], [48.9, 55.6]]]}}]});
@@ -113,6 +104,12 @@ fn requests() -> Vec<String> {
         "district=1&res=11",
         "bbox=49.3,55.8,49.4,55.9&res=10",
         "sector=roads&res=12",
+        "metric=median_hours",
+        "res=11&metric=overdue_share",
+        "res=12&metric=repeat_rate",
+        "group_by=district",
+        "group_by=source&period=day",
+        "by=responsible",
     ]
     .iter()
     .map(|v| v.to_string())

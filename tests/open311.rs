@@ -18,6 +18,28 @@ const EXAMPLE: &str = "api_key=xyz&jurisdiction_id=city.gov&service_code=roads&l
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
+/// Posts a form-encoded request with this token; status and body.
+async fn post_form(app: &TestApp, token: &str, body: &str) -> (StatusCode, Vec<u8>) {
+    let (s, _, b) = app
+        .call(
+            "POST",
+            "/open311/v2/requests.json",
+            Some(token),
+            FORM,
+            body.as_bytes().to_vec(),
+        )
+        .await;
+    (s, b)
+}
+
+/// GETs `uri` with an optional bearer token; status and body.
+async fn get(app: &TestApp, uri: &str, token: Option<&String>) -> (StatusCode, Vec<u8>) {
+    let (s, _, b) = app
+        .call("GET", uri, token.map(String::as_str), "", Vec::new())
+        .await;
+    (s, b)
+}
+
 fn json(b: &[u8]) -> Value {
     serde_json::from_slice(b).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(b)))
 }
@@ -27,15 +49,7 @@ async fn a_request_posted_as_the_spec_shows_is_read_back_and_counted() {
     let app = TestApp::with_config(auth_config(false)).await;
     let op = app.token(Role::Operator, &[]).await;
     let analyst = app.token(Role::Analyst, &[]).await;
-    let (s, _, b) = app
-        .call(
-            "GET",
-            "/open311/v2/services.json?lang=en",
-            Some(&analyst),
-            "",
-            Vec::new(),
-        )
-        .await;
+    let (s, b) = get(&app, "/open311/v2/services.json?lang=en", Some(&analyst)).await;
     assert_eq!(s, StatusCode::OK);
     let services = json(&b);
     let roads = services
@@ -47,15 +61,7 @@ async fn a_request_posted_as_the_spec_shows_is_read_back_and_counted() {
     assert_eq!(roads["type"], "realtime");
     assert!(roads["group"].is_string() && roads["service_name"].is_string());
 
-    let (s, _, b) = app
-        .call(
-            "POST",
-            "/open311/v2/requests.json",
-            Some(&op),
-            FORM,
-            EXAMPLE.as_bytes().to_vec(),
-        )
-        .await;
+    let (s, b) = post_form(&app, &op, EXAMPLE).await;
     assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
     let posted = json(&b);
     let id = posted[0]["service_request_id"]
@@ -63,15 +69,12 @@ async fn a_request_posted_as_the_spec_shows_is_read_back_and_counted() {
         .expect("id")
         .to_owned();
 
-    let (s, _, b) = app
-        .call(
-            "GET",
-            &format!("/open311/v2/requests.json?service_request_id={id}"),
-            Some(&analyst),
-            "",
-            Vec::new(),
-        )
-        .await;
+    let (s, b) = get(
+        &app,
+        &format!("/open311/v2/requests.json?service_request_id={id}"),
+        Some(&analyst),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     let got = json(&b);
     let r = &got[0];
@@ -86,6 +89,11 @@ async fn a_request_posted_as_the_spec_shows_is_read_back_and_counted() {
     assert_eq!(r["lat"], 55.7961);
     assert_eq!(r["long"], 49.1064);
     assert_eq!(r["requested_datetime"], "2026-03-05T10:00:00+03:00");
+    // Neither a responsible unit nor a deadline was posted.
+    assert!(
+        r["agency_responsible"].is_null() && r["expected_datetime"].is_null(),
+        "{r}"
+    );
     // Contact details are not kept.
     assert!(!String::from_utf8_lossy(&b).contains("smit222"));
 
@@ -101,29 +109,18 @@ async fn a_request_posted_as_the_spec_shows_is_read_back_and_counted() {
         ("bbox=50,55.7,51,55.9", 0),
         ("page=2&page_size=1", 0),
     ] {
-        let (s, _, b) = app
-            .call(
-                "GET",
-                &format!("/open311/v2/requests.json?{q}"),
-                Some(&analyst),
-                "",
-                Vec::new(),
-            )
-            .await;
+        let (s, b) = get(
+            &app,
+            &format!("/open311/v2/requests.json?{q}"),
+            Some(&analyst),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{q}");
         assert_eq!(json(&b).as_array().expect("list").len(), n, "{q}");
     }
 
     // On the map: the hexagon holding the point counts it.
-    let (s, _, b) = app
-        .call(
-            "GET",
-            "/api/v1/hexagons?res=9",
-            Some(&analyst),
-            "",
-            Vec::new(),
-        )
-        .await;
+    let (s, b) = get(&app, "/api/v1/hexagons?res=9", Some(&analyst)).await;
     assert_eq!(s, StatusCode::OK);
     let hex = json(&b);
     let cell = h3o::LatLng::new(55.7961, 49.1064)
@@ -153,15 +150,7 @@ async fn bad_requests_get_the_spec_error_shape_and_write_nothing() {
         ),
         ("service_code=roads&lat=1&lat=2&long=3", "more than once"),
     ] {
-        let (s, _, b) = app
-            .call(
-                "POST",
-                "/open311/v2/requests.json",
-                Some(&op),
-                FORM,
-                body.as_bytes().to_vec(),
-            )
-            .await;
+        let (s, b) = post_form(&app, &op, body).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
         let v = json(&b);
         let e = &v[0];
@@ -175,15 +164,7 @@ async fn bad_requests_get_the_spec_error_shape_and_write_nothing() {
         );
     }
     assert_eq!(app.state.engine.index.len(), 0);
-    let (s, _, b) = app
-        .call(
-            "GET",
-            "/open311/v2/requests.json?page_size=5000",
-            Some(&op),
-            "",
-            Vec::new(),
-        )
-        .await;
+    let (s, b) = get(&app, "/open311/v2/requests.json?page_size=5000", Some(&op)).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(json(&b)[0]["code"], 400);
 }
@@ -226,26 +207,76 @@ async fn clients_sign_in_with_api_key_and_refusals_come_in_the_spec_shape() {
     assert_eq!(app.state.engine.index.len(), 1);
 
     // Reading: the key in the query string.
-    let (s, _, b) = app
-        .call(
-            "GET",
-            &format!("/open311/v2/requests.json?api_key={analyst}"),
-            None,
-            "",
-            Vec::new(),
-        )
-        .await;
+    let (s, b) = get(
+        &app,
+        &format!("/open311/v2/requests.json?api_key={analyst}"),
+        None,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
     assert_eq!(json(&b).as_array().expect("list").len(), 1);
-    let (s, _, b) = app
-        .call(
-            "GET",
-            &format!("/open311/v2/requests.json?api_key={viewer}"),
-            None,
-            "",
-            Vec::new(),
-        )
-        .await;
+    let (s, b) = get(
+        &app,
+        &format!("/open311/v2/requests.json?api_key={viewer}"),
+        None,
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(json(&b)[0]["code"], 403);
+}
+
+#[tokio::test]
+async fn posted_requests_meet_the_same_responsible_catalogue() {
+    let app = TestApp::with_config(auth_config(false)).await;
+    let op = app.token(Role::Operator, &[]).await;
+    let (s, v) = app
+        .send_as(
+            "POST",
+            "/api/v1/responsible",
+            &op,
+            "application/json",
+            &serde_json::json!([{"code": "water", "name_ru": "Водоканал", "name_en": "Water utility"}]),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    app.state.engine.set_strict_responsible(true);
+    let (s, b) = post_form(
+        &app,
+        &op,
+        "service_code=roads&lat=55.79&long=49.12&agency_responsible=gas",
+    )
+    .await;
+    let v = json(&b);
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let text = v[0]["description"].as_str().expect("description");
+    assert!(text.contains("agency_responsible"), "{v}");
+    assert_eq!(app.state.engine.index.len(), 0);
+    let (s, b) = post_form(
+        &app,
+        &op,
+        "service_code=roads&lat=55.79&long=49.12&agency_responsible=water\
+         &requested_datetime=2026-03-05T10%3A00%3A00%2B03%3A00&expected_datetime=2026-03-06T10%3A00%3A00%2B03%3A00",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
+    let (s, b) = get(
+        &app,
+        "/api/v1/resolution?group_by=responsible&period=year&as_of=2026-03-10",
+        Some(&op),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let v = json(&b);
+    assert_eq!(v["rows"][0]["key"], "water", "{v}");
+    // Still open four days after its deadline: overdue.
+    assert_eq!(v["rows"][0]["overdue_share"], 1.0, "{v}");
+    // Read back the Open311 way: what was posted comes back under its own names.
+    let (s, b) = get(&app, "/open311/v2/requests.json", Some(&op)).await;
+    assert_eq!(s, StatusCode::OK);
+    let v = json(&b);
+    assert_eq!(v[0]["agency_responsible"], "water", "{v}");
+    assert_eq!(
+        v[0]["expected_datetime"], "2026-03-06T10:00:00+03:00",
+        "{v}"
+    );
 }

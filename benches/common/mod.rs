@@ -65,9 +65,16 @@ pub fn rows(n: usize) -> Vec<IndexRow> {
 
 /// `n` appeals of a scenario (seed 7) as index rows.
 pub fn rows_of(n: usize, scenario: Scenario) -> Vec<IndexRow> {
+    rows_and_truth(n, scenario).0
+}
+
+/// `n` appeals of a scenario (seed 7) as index rows, with the truth file.
+/// Responsible units get ids in the order of the generator's catalogue.
+pub fn rows_and_truth(n: usize, scenario: Scenario) -> (Vec<IndexRow>, hexwatch::generate::Truth) {
     let opts = GenerateOptions::new(n, 7, scenario, end());
+    let units = hexwatch::generate::responsible::all_units();
     let mut out = Vec::with_capacity(n);
-    generate(&opts, |r| {
+    let truth = generate(&opts, |r| {
         out.push(IndexRow {
             id: out.len() as i64 + 1,
             cell: u64::from(cell_of(r.lat, r.lon).expect("cell")),
@@ -78,9 +85,15 @@ pub fn rows_of(n: usize, scenario: Scenario) -> Vec<IndexRow> {
             status: Status::parse(r.status).expect("status"),
             resolved_at: r.resolved_at,
             source: r.source.to_owned(),
+            responsible: r
+                .responsible
+                .and_then(|c| units.iter().position(|u| u.code == c))
+                .map_or(0, |i| i as u16 + 1),
+            due_at: r.due_at,
+            first_response_at: r.first_response_at,
         });
         Ok(())
     })
     .expect("generate");
-    out
+    (out, truth)
 }

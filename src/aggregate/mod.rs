@@ -3,7 +3,7 @@
 //! the stored finest cells, so binning is a scan, not a geometry computation.
 
 mod cells;
-mod parallel;
+pub(crate) mod parallel;
 pub mod periods;
 mod rows;
 mod runs;

@@ -144,6 +144,9 @@ mod tests {
             status: Status::New,
             resolved_at: resolve_h.map(|h| created_at + h * 3600),
             source: "vk".to_owned(),
+            responsible: 0,
+            due_at: None,
+            first_response_at: None,
         }
     }
 

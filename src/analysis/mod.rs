@@ -7,4 +7,6 @@ pub mod cell;
 pub mod change;
 pub mod fixes;
 pub mod hotspots;
+pub mod resolution;
 pub mod stats;
+pub mod versioned;

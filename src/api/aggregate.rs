@@ -11,8 +11,8 @@ use crate::auth::Access;
 use crate::index::cells::cell;
 use axum::Router;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+
+use axum::response::Response;
 use axum::routing::get;
 
 pub fn router() -> Router<AppState> {
@@ -29,16 +29,7 @@ async fn aggregate(
     let res = q.res(DEFAULT_RES, st.limits())?;
     let period = q.period()?;
     let filter = st.filter(&access, &q)?;
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(ApiError::bad_param(
-                "format",
-                format!("{other:?} is not json or csv"),
-            ));
-        }
-    };
+    let csv = super::params::wants_csv(q.format.as_deref())?;
     let engine = st.engine.clone();
     let cap = st.cfg.max_cells;
     let min_count = access.min_count;
@@ -104,10 +95,5 @@ async fn aggregate(
         Ok(w.into_bytes())
     })
     .await??;
-    let ct = if csv {
-        "text/csv; charset=utf-8"
-    } else {
-        "application/json"
-    };
-    Ok(([(header::CONTENT_TYPE, ct)], body).into_response())
+    Ok(super::params::csv_or_json(csv, body))
 }

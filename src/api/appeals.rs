@@ -112,13 +112,14 @@ async fn create(
         )
     })?;
     let engine = st.engine.clone();
-    let batch =
-        tokio::task::spawn_blocking(move || ingest::parse(format, &body, &engine.catalogue))
-            .await?
-            .map_err(|e| ApiError {
-                field: None,
-                ..ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", e.message)
-            })?;
+    let batch = tokio::task::spawn_blocking(move || {
+        ingest::parse(format, &body, &engine.ingest_catalogue())
+    })
+    .await?
+    .map_err(|e| ApiError {
+        field: None,
+        ..ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", e.message)
+    })?;
     if !batch.rejected.is_empty() && !partial {
         let bad = batch
             .rejected

@@ -48,9 +48,13 @@ pub struct Gate {
 /// The middleware (a route layer, so the matched route is known).
 pub async fn gate(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let open311 = req.uri().path().starts_with(OPEN311);
-    let (mut req, api_key) = match open311_key(req, st.cfg.max_body_bytes).await {
-        Ok(found) => found,
-        Err(e) => return refusal(e, true),
+    let (mut req, api_key) = if open311 {
+        match open311_key(req, st.cfg.max_body_bytes).await {
+            Ok(found) => found,
+            Err(e) => return refusal(e, true),
+        }
+    } else {
+        (req, None)
     };
     let seen = Seen::of(&req, api_key);
     match admit(&st, seen).await {
@@ -88,7 +92,7 @@ fn refusal(e: ApiError, open311: bool) -> Response {
 /// form body) rather than a header; take it when no `Authorization` is sent.
 /// A form body is read here (within the body limit) and handed on intact.
 async fn open311_key(req: Request, max_body: usize) -> Result<(Request, Option<String>), ApiError> {
-    if !req.uri().path().starts_with(OPEN311) || req.headers().contains_key(header::AUTHORIZATION) {
+    if req.headers().contains_key(header::AUTHORIZATION) {
         return Ok((req, None));
     }
     let key_in = |pairs: &[u8]| {

@@ -112,20 +112,11 @@ async fn effect_of(
     ApiQuery(q): ApiQuery<EffectParams>,
 ) -> Result<Json<Value>, ApiError> {
     let fix = find(&st, path)?;
-    let window = match q.window_days.as_deref() {
-        None => DEFAULT_WINDOW_DAYS,
-        Some(s) => s
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|d| (1..=MAX_WINDOW_DAYS).contains(d))
-            .ok_or_else(|| {
-                ApiError::bad_param(
-                    "window_days",
-                    format!("{s:?} is not a whole number of days from 1 to {MAX_WINDOW_DAYS}"),
-                )
-            })?,
-    };
+    let window = super::params::window_days(
+        q.window_days.as_deref(),
+        DEFAULT_WINDOW_DAYS,
+        MAX_WINDOW_DAYS,
+    )?;
     // The lowest-id district holding the fix's centre (the border rule's owner).
     let district = st
         .engine

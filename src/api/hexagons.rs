@@ -7,6 +7,8 @@ use super::{
     params::{ApiQuery, FilterParams},
 };
 use crate::aggregate::count_cells;
+use crate::analysis::resolution::default_as_of;
+use crate::analysis::resolution::metric::{Metric, cell_values};
 use crate::auth::Access;
 use crate::index::cells::cell;
 use axum::Router;
@@ -14,6 +16,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/hexagons", get(hexagons))
@@ -22,26 +25,43 @@ pub fn router() -> Router<AppState> {
 /// Resolution when the request names none: a city-district scale.
 const DEFAULT_RES: u8 = 8;
 
+#[derive(Debug, Deserialize)]
+struct HexagonParams {
+    /// `count` (default), `median_hours`, `overdue_share` or `repeat_rate`.
+    metric: Option<String>,
+    #[serde(flatten)]
+    filter: FilterParams,
+}
+
 async fn hexagons(
     State(st): State<AppState>,
     access: Access,
-    ApiQuery(q): ApiQuery<FilterParams>,
+    ApiQuery(p): ApiQuery<HexagonParams>,
 ) -> Result<Response, ApiError> {
+    let q = &p.filter;
+    let metric = super::tiles::parse_metric(p.metric.as_deref())?;
     let res = q.res(DEFAULT_RES, st.limits())?;
-    let filter = st.filter(&access, &q)?;
+    let filter = st.filter(&access, q)?;
     let cap = st.cfg.max_cells;
     let min_count = access.min_count;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
-        let counts = {
+        let (counts, values) = {
             let data = st.engine.index.read();
             let mut counts = count_cells(&data, &filter, res, cap)?;
+            // k-anonymity first: a suppressed cell must not leak through its metric value.
             counts.retain(|c| c.total >= min_count);
-            counts
+            let values = (metric != Metric::Count).then(|| {
+                let cells: Vec<u64> = counts.iter().map(|c| c.cell).collect();
+                cell_values(&data, &cells, &filter, metric, default_as_of(&data))
+            });
+            (counts, values)
         };
         let cat = &st.engine.catalogue;
         let mut w = JsonWriter::with_capacity(64 + counts.len() * 400);
         w.raw("{\"type\":\"FeatureCollection\",\"res\":")
             .uint(u64::from(res))
+            .raw(",\"metric\":")
+            .str(metric.as_str())
             .raw(",\"features\":[");
         for (n, c) in counts.iter().enumerate() {
             let Some(ci) = cell(c.cell) else { continue };
@@ -55,6 +75,12 @@ async fn hexagons(
                 .str(&h3)
                 .raw(",\"count\":")
                 .uint(u64::from(c.total));
+            if let Some(values) = &values {
+                // The metric under its own name and as `value`, which the map colours by.
+                let v = values[n].map_or("null".to_owned(), |x| format!("{x}"));
+                w.raw(",\"").raw(metric.as_str()).raw("\":").raw(&v);
+                w.raw(",\"value\":").raw(&v);
+            }
             w.raw(",\"sector\":");
             match c.dominant() {
                 Some(s) => w.str(cat.code_of(s)),

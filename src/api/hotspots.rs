@@ -129,19 +129,12 @@ impl From<HotspotError> for ApiError {
 /// blocking pool, and not while holding the index lock.
 pub fn analyse(st: &AppState, q: &HotspotQuery) -> Result<(Arc<Hotspots>, u64), ApiError> {
     let data = st.engine.index.read();
-    let f = &q.filter;
     let key = HotspotKey {
         res: q.res,
         k: q.k,
         period: q.period,
         alpha_bits: q.alpha.to_bits(),
-        bbox: f
-            .bbox
-            .map(|b| [b.min_lon, b.min_lat, b.max_lon, b.max_lat].map(f64::to_bits)),
-        sectors: f.sectors,
-        from: f.from,
-        to: f.to,
-        district: f.district.as_ref().map(|d| d.id),
+        filter: q.filter.key(),
         seq: data.seq,
     };
     let h = st

@@ -21,9 +21,12 @@ pub mod metrics;
 mod open311;
 pub mod openapi;
 pub mod params;
+mod process_changes;
+mod resolution;
 pub mod routes;
 mod server;
 pub mod tiles;
+mod tiles_answer;
 mod tiles_build;
 mod tiles_json;
 mod ui_config;
@@ -97,6 +100,8 @@ pub struct AppState {
     tiles: tiles::TileState,
     /// Finished hotspot analyses, shared by the list and the tiles.
     hotspots: crate::analysis::hotspots::HotspotCache,
+    /// Finished resolution tables and process-change effects.
+    resolution: crate::analysis::resolution::ResolutionCache,
     /// Authentication and the limits requests run under.
     gate: auth::Gate,
 }
@@ -107,6 +112,10 @@ const GEOMETRY_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// Bytes of hotspot results kept (~100 bytes per study-area cell: a city at
 /// res 9 is about 1 MB, so dozens of filter combinations fit).
 const HOTSPOT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Bytes of resolution tables (and of effects) kept (~100 bytes per row: a
+/// table of 100 districts by 36 months is about 0.4 MB).
+const RESOLUTION_CACHE_BYTES: u64 = 32 * 1024 * 1024;
 
 impl AppState {
     /// State over an engine with the given settings.
@@ -122,7 +131,11 @@ impl AppState {
             cfg: Arc::new(cfg),
             geometry: geometry::GeometryCache::new(GEOMETRY_CACHE_BYTES),
             tiles: tiles::TileState::new(TileConfig::default()),
-            hotspots: crate::analysis::hotspots::HotspotCache::new(HOTSPOT_CACHE_BYTES),
+            hotspots: crate::analysis::hotspots::HotspotCache::new(
+                HOTSPOT_CACHE_BYTES,
+                crate::analysis::hotspots::Hotspots::weight,
+            ),
+            resolution: crate::analysis::resolution::ResolutionCache::new(RESOLUTION_CACHE_BYTES),
         }
     }
 
@@ -207,6 +220,8 @@ pub fn app(state: AppState) -> Router {
         .merge(openapi::router())
         .merge(metrics::router())
         .merge(open311::router(state.cfg.max_body_bytes))
+        .merge(resolution::router())
+        .merge(process_changes::router())
         .merge(tiles)
         // Without this, an unknown API path would get the page's index.html.
         .route("/api/{*rest}", axum::routing::any(api_not_found))

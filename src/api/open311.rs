@@ -111,7 +111,9 @@ async fn create(
         index: 0,
         line: None,
     };
-    let appeal = validate(&fields, pos, &st.engine.catalogue).map_err(|errs| Open311Error {
+    // The catalogue every ingest format validates against (strict responsible units).
+    let cat = st.engine.ingest_catalogue();
+    let appeal = validate(&fields, pos, &cat).map_err(|errs| Open311Error {
         status: StatusCode::BAD_REQUEST,
         descriptions: errs
             .iter()
@@ -298,6 +300,9 @@ fn request_json(st: &AppState, r: &RequestRow, en: bool) -> Value {
         "description": r.text,
         "requested_datetime": stamp(r.created_at),
         "updated_datetime": stamp(r.resolved_at.unwrap_or(r.created_at)),
+        // The code a client posts as `agency_responsible` reads back unchanged.
+        "agency_responsible": r.responsible,
+        "expected_datetime": r.due_at.map(stamp),
         "address": r.address,
         "lat": r.lat,
         "long": r.lon,

@@ -163,14 +163,50 @@ pub fn parse_district(s: &str, districts: &Districts) -> Result<Arc<DistrictMask
 
 /// True for `format=geojson`, false for `json` or none; else a 400 naming `format`.
 pub fn wants_geojson(format: Option<&str>) -> Result<bool, ApiError> {
+    json_or(format, "geojson")
+}
+
+/// True for `format=csv`, false for `json` or none; else a 400 naming `format`.
+pub fn wants_csv(format: Option<&str>) -> Result<bool, ApiError> {
+    json_or(format, "csv")
+}
+
+/// True when `format` is `other`, false for `json` or none; else a 400 naming `format`.
+fn json_or(format: Option<&str>, other: &str) -> Result<bool, ApiError> {
     match format {
         None | Some("json") => Ok(false),
-        Some("geojson") => Ok(true),
-        Some(other) => Err(ApiError::bad_param(
+        Some(f) if f == other => Ok(true),
+        Some(f) => Err(ApiError::bad_param(
             "format",
-            format!("{other:?} is not json or geojson"),
+            format!("{f:?} is not json or {other}"),
         )),
     }
+}
+
+/// A body answered as CSV or JSON.
+pub fn csv_or_json(csv: bool, body: Vec<u8>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let ct = if csv {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/json"
+    };
+    ([(axum::http::header::CONTENT_TYPE, ct)], body).into_response()
+}
+
+/// `window_days` (a whole number of days from 1 to `max`), `default` when absent.
+pub fn window_days(s: Option<&str>, default: u32, max: u32) -> Result<u32, ApiError> {
+    let Some(s) = s else { return Ok(default) };
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=max).contains(d))
+        .ok_or_else(|| {
+            ApiError::bad_param(
+                "window_days",
+                format!("{s:?} is not a whole number of days from 1 to {max}"),
+            )
+        })
 }
 
 /// Parses `minLon,minLat,maxLon,maxLat`; west > east means crossing ±180.

@@ -165,6 +165,48 @@ pub const ROUTES: &[Route] = &[
         VIEWER,
         "A fix's before/after effect",
     ),
+    heavy(r(
+        "GET",
+        "/api/v1/resolution",
+        VIEWER,
+        "Time to resolve by group and period, Kaplan-Meier (JSON or CSV)",
+    )),
+    heavy(r(
+        "GET",
+        "/api/v1/resolution/ranking",
+        VIEWER,
+        "Districts or responsible units, slowest to answer first",
+    )),
+    r(
+        "GET",
+        "/api/v1/responsible",
+        VIEWER,
+        "The responsible units catalogue",
+    ),
+    global(r(
+        "POST",
+        "/api/v1/responsible",
+        OPERATOR,
+        "Add or rename responsible units",
+    )),
+    heavy(r(
+        "GET",
+        "/api/v1/process-changes",
+        VIEWER,
+        "The process changes with their verdicts",
+    )),
+    global(r(
+        "POST",
+        "/api/v1/process-changes",
+        OPERATOR,
+        "Record a process change",
+    )),
+    heavy(r(
+        "GET",
+        "/api/v1/process-changes/{id}/effect",
+        VIEWER,
+        "A process change's before/after time to resolve, log-rank test",
+    )),
     r("GET", "/tiles", VIEWER, "The vector tile sources"),
     r("GET", "/tiles/", VIEWER, "The vector tile sources"),
     Route {

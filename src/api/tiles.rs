@@ -12,8 +12,10 @@
 use super::change::{ChangeBounds, Span};
 use super::hotspots::HotspotParams;
 use super::params::ApiQuery;
+use super::tiles_answer::{etag, matches_etag, mvt, not_modified};
 use super::{AppState, error::ApiError, tiles_json};
 use crate::analysis::hotspots::HotspotQuery;
+use crate::analysis::resolution::Metric;
 use crate::auth::Access;
 use crate::tiles::compressed::{CompressedTiles, accepts_gzip};
 use crate::tiles::zoom::{finest_res_for_zoom, res_for_zoom};
@@ -22,7 +24,7 @@ use axum::Router;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use bytes::Bytes;
 use std::sync::Arc;
@@ -61,7 +63,8 @@ const OUTLINE_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 /// The tile endpoints' share of [`AppState`].
 #[derive(Debug, Clone)]
 pub struct TileState {
-    cfg: Arc<TileConfig>,
+    /// Settings.
+    pub(super) cfg: Arc<TileConfig>,
     /// Projected cell outlines.
     pub(super) outlines: OutlineCache,
     /// Encoded tiles by key.
@@ -165,6 +168,22 @@ pub(super) struct TileParams {
     /// The `change` layer's two periods.
     #[serde(flatten)]
     pub change: ChangeBounds,
+    /// The `hexagons` layer's metric (`count`, `median_hours`,
+    /// `overdue_share`, `repeat_rate`): the `value` property.
+    pub metric: Option<String>,
+}
+
+/// Parses `metric` (default `count`), naming the parameter when unknown.
+pub(super) fn parse_metric(s: Option<&str>) -> Result<Metric, ApiError> {
+    match s {
+        None => Ok(Metric::Count),
+        Some(s) => Metric::parse(s).ok_or_else(|| {
+            ApiError::bad_param(
+                "metric",
+                format!("{s:?} is not one of count, median_hours, overdue_share, repeat_rate"),
+            )
+        }),
+    }
 }
 
 /// A parsed tile request.
@@ -196,6 +215,10 @@ fn parse_request(
         _ => None,
     };
     let filter = st.filter(access, q)?;
+    let metric = parse_metric(params.metric.as_deref())?;
+    if metric != Metric::Count && layer != Layer::Hexagons {
+        return Err(TileError::NotForTiles("metric").into());
+    }
     let res = match layer {
         Layer::Hexagons | Layer::Hotspots | Layer::Change => {
             let res = q.res(res_for_zoom(tile.z()), st.limits())?;
@@ -227,11 +250,6 @@ fn parse_request(
         (_, Some([a, b])) => (Some(a.0), Some(a.1), digest(&b)),
         _ => (filter.from, filter.to, 0),
     };
-    // Viewers' tiles leave rare cells out: a different tile under another key.
-    let extra = match access.min_count {
-        0 => extra,
-        k => extra ^ digest(&("min_count", k)),
-    };
     let key = TileKey {
         layer,
         tile,
@@ -242,6 +260,9 @@ fn parse_request(
         district: filter.district.as_ref().map(|d| d.id),
         seq: 0,
         extra,
+        metric,
+        // Viewers' tiles leave rare cells out: a different tile under another key.
+        min_count: access.min_count,
     };
     Ok(TileRequest {
         key,
@@ -301,13 +322,13 @@ async fn tile(
     }
     metrics::counter!("hexwatch_tile_cache_misses_total").increment(1);
     let state = st.clone();
-    let k = access.min_count;
     let (bytes, key) = tokio::task::spawn_blocking(move || match hotspots {
-        Some(hq) => super::tiles_build::build_hotspots(&state, key, &hq, k),
-        None => super::tiles_build::build(&state, key, &filter, change, k),
+        Some(hq) => super::tiles_build::build_hotspots(&state, key, &hq),
+        None => super::tiles_build::build(&state, key, &filter, change),
     })
     .await??;
-    let etag = self::etag(&key, &salt);
+    // The key may have changed in the build (the resolution it settled on).
+    let etag = super::tiles_answer::etag(&key, &salt);
     respond(&st, key, bytes, etag, gzip).await
 }
 
@@ -345,44 +366,4 @@ async fn db_uuid(st: &AppState) -> Result<String, ApiError> {
         .get_or_try_init(|| async move { engine.store.version().await.map(|(u, _)| u) })
         .await?;
     Ok(id.clone())
-}
-
-fn etag(key: &TileKey, salt: &str) -> String {
-    // Weak: the same tile may go out gzip'd, brotli'd or plain.
-    format!("W/\"{:016x}\"", key.digest(salt))
-}
-
-/// RFC 9110 weak comparison against each tag of `If-None-Match`.
-fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
-    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
-    let ours = bare(etag);
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|t| t.trim() == "*" || bare(t) == ours)
-}
-
-fn caching_headers(st: &AppState, etag: String) -> [(header::HeaderName, String); 2] {
-    [
-        (header::ETAG, etag),
-        (header::CACHE_CONTROL, st.tiles.cfg.cache_control.clone()),
-    ]
-}
-
-fn not_modified(st: &AppState, etag: String) -> Response {
-    (StatusCode::NOT_MODIFIED, caching_headers(st, etag)).into_response()
-}
-
-fn mvt(st: &AppState, bytes: Bytes, etag: String) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            "application/vnd.mapbox-vector-tile".to_owned(),
-        )],
-        caching_headers(st, etag),
-        bytes,
-    )
-        .into_response()
 }

@@ -6,6 +6,8 @@ use super::AppState;
 use super::change::Span;
 use super::error::ApiError;
 use crate::analysis::hotspots::HotspotQuery;
+use crate::analysis::resolution::default_as_of;
+use crate::analysis::resolution::metric::{Metric, cell_values};
 use crate::tiles::change::{self, ChangeQuery};
 use crate::tiles::hexagons::{self, HexagonQuery};
 use crate::tiles::points::{self, AppealQuery};
@@ -20,7 +22,6 @@ pub(super) fn build(
     key: TileKey,
     filter: &crate::index::Filter,
     change: Option<[Span; 2]>,
-    min_count: u32,
 ) -> Result<(Bytes, TileKey), ApiError> {
     let started = Instant::now();
     let data = st.engine.index.read();
@@ -43,8 +44,19 @@ pub(super) fn build(
                     cap: st.cfg.max_cells,
                 },
             )?;
-            counts.retain(|c| c.total >= min_count);
-            hexagons::encode(&counts, cat, &st.tiles.outlines, key.tile)?
+            // k-anonymity first: a suppressed cell must not leak through its metric value.
+            counts.retain(|c| c.total >= key.min_count);
+            let values = (key.metric != Metric::Count).then(|| {
+                let cells: Vec<u64> = counts.iter().map(|c| c.cell).collect();
+                cell_values(&data, &cells, filter, key.metric, default_as_of(&data))
+            });
+            hexagons::encode(
+                &counts,
+                values.as_deref(),
+                cat,
+                &st.tiles.outlines,
+                key.tile,
+            )?
         }
         Layer::Appeals => points::appeal_tile(
             &data,
@@ -69,7 +81,7 @@ pub(super) fn build(
                     a,
                     b,
                     cap: st.cfg.max_cells,
-                    min_count,
+                    min_count: key.min_count,
                 },
             )?
         }
@@ -98,7 +110,6 @@ pub(super) fn build_hotspots(
     st: &AppState,
     key: TileKey,
     q: &HotspotQuery,
-    min_count: u32,
 ) -> Result<(Bytes, TileKey), ApiError> {
     let started = Instant::now();
     let (h, seq) = super::hotspots::analyse(st, q)?;
@@ -106,7 +117,7 @@ pub(super) fn build_hotspots(
     if let Some(bytes) = st.tiles.cache.get(&key) {
         return Ok((bytes, key));
     }
-    let encoded = crate::tiles::hotspots::tile(&h, &st.tiles.outlines, key.tile, min_count)?;
+    let encoded = crate::tiles::hotspots::tile(&h, &st.tiles.outlines, key.tile, key.min_count)?;
     tracing::debug!(
         layer = key.layer.name(),
         tile = %key.tile,

@@ -60,6 +60,13 @@ pub(super) async fn tile_json(
         q.res(0, st.limits())?;
         carried.push(("res", r));
     }
+    if let Some(m) = &params.metric {
+        if layer != Layer::Hexagons {
+            return Err(TileError::NotForTiles("metric").into());
+        }
+        super::tiles::parse_metric(Some(m))?;
+        carried.push(("metric", m));
+    }
     if layer == Layer::Hotspots {
         p.query(&st, &access, 0)?;
         for (k, v) in [("period", &q.period), ("k", &p.k), ("alpha", &p.alpha)] {

@@ -30,6 +30,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
     };
     let engine =
         std::sync::Arc::new(Engine::open_with(&args.db.db, &args.db.store_options()).await?);
+    engine.set_strict_responsible(args.db.strict_responsible);
     if let Some(path) = &args.districts {
         let n = add_districts(&engine, path).await?;
         println!("added {n} districts from {}", path.display());
@@ -40,7 +41,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
     if !args.partial {
         let bar = progress_bar(size, "checking");
         let file = bar.wrap_read(BufReader::with_capacity(1 << 20, File::open(&args.file)?));
-        let cat = engine.catalogue.clone();
+        let cat = engine.ingest_catalogue();
         let errors = tokio::task::spawn_blocking(move || {
             let mut errors: Vec<RecordError> = Vec::new();
             let mut total = 0usize;
@@ -67,7 +68,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
 
     let bar = progress_bar(size, "importing");
     let file = bar.wrap_read(BufReader::with_capacity(1 << 20, File::open(&args.file)?));
-    let cat = engine.catalogue.clone();
+    let cat = engine.ingest_catalogue();
     let (tx, mut rx) = tokio::sync::mpsc::channel::<ingest::Batch>(2);
     let parser = tokio::task::spawn_blocking(move || {
         ingest::parse_stream(format, file, &cat, chunk, |b| {

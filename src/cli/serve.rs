@@ -14,9 +14,12 @@ const SNAPSHOT_EVERY: Duration = Duration::from_secs(300);
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let engine = Arc::new(Engine::open_with(&args.db.db, &args.db.store_options()).await?);
     if args.demo && engine.index.is_empty() {
+        seed_demo_units(&engine).await?;
         let truth = seed_demo(&engine, args.demo_appeals).await?;
         seed_demo_fixes(&engine, &truth, args.region.timezone).await?;
+        seed_demo_process_change(&engine, &truth).await?;
     }
+    engine.set_strict_responsible(args.db.strict_responsible);
     if args.demo && engine.districts().all().is_empty() {
         seed_demo_districts(&engine).await?;
     }
@@ -224,6 +227,48 @@ fn demo_fix_title(kind: PlantedKind) -> Option<&'static str> {
         PlantedKind::TinyFix => Some("Точечный ремонт"),
         PlantedKind::RecurringHotspot | PlantedKind::EmergingHotspot => None,
     }
+}
+
+/// Names the demo's responsible units before any appeal names them.
+async fn seed_demo_units(engine: &Engine) -> anyhow::Result<()> {
+    let units: Vec<crate::domain::Responsible> = crate::generate::responsible::all_units()
+        .iter()
+        .map(|u| crate::domain::Responsible {
+            id: 0,
+            code: u.code.to_owned(),
+            name_ru: u.name_ru.to_owned(),
+            name_en: u.name_en.to_owned(),
+        })
+        .collect();
+    engine.upsert_responsible(&units).await?;
+    Ok(())
+}
+
+/// Records the demo's planted process change (one unit made faster), so the
+/// Resolution panel shows its effect from the start.
+async fn seed_demo_process_change(engine: &Engine, truth: &Truth) -> anyhow::Result<()> {
+    let Some(c) = &truth.process_change else {
+        return Ok(());
+    };
+    let responsible = engine.responsible().id_of(&c.responsible);
+    anyhow::ensure!(
+        responsible.is_some(),
+        "demo unit {} is not stored",
+        c.responsible
+    );
+    engine
+        .add_process_change(crate::store::ProcessChangeRow {
+            id: 0,
+            title: c.title.clone(),
+            changed_at: c.changed_at,
+            sector: None,
+            responsible,
+            district: None,
+            created_at: chrono::Utc::now().timestamp(),
+        })
+        .await?;
+    tracing::info!(unit = c.responsible, "demo process change added");
+    Ok(())
 }
 
 /// Adds Kazan's districts through the same parse and write path as

@@ -64,6 +64,10 @@ impl Engine {
             self.fixes
                 .push(Fix::from_row(row).map_err(StoreError::Corrupt)?);
         }
+        // Small tables other instances may have added to: read them whole.
+        self.reload_responsible().await?;
+        self.process_changes
+            .replace(self.store.process_changes().await?);
         let n = changes.rows.len();
         let index = self.index.clone();
         let _ = tokio::task::spawn_blocking(move || index.apply(&changes.rows, changes.seq)).await;

@@ -9,7 +9,7 @@ pub mod follow;
 
 use crate::analysis::fixes::{Fix, FixBook};
 use crate::districts::{DistrictInput, Districts, ParsedDistrict, parse::parse_geometry};
-use crate::domain::{Appeal, Catalogue};
+use crate::domain::{Appeal, Catalogue, Responsible, ResponsibleBook};
 use crate::index::{Data, Index, snapshot};
 use crate::store::{FixRow, NewDistrict, Store, StoreError, StoreOptions, WriteResult};
 use futures_util::TryStreamExt;
@@ -29,6 +29,12 @@ pub struct Engine {
     districts: parking_lot::RwLock<Arc<Districts>>,
     /// The recorded fixes.
     pub fixes: FixBook,
+    /// The responsible catalogue; replaced whole when a write adds units.
+    responsible: parking_lot::RwLock<Arc<ResponsibleBook>>,
+    /// Only catalogued responsible codes are accepted (else new ones are added).
+    strict_responsible: std::sync::atomic::AtomicBool,
+    /// The recorded process changes.
+    pub process_changes: crate::analysis::resolution::ChangeBook,
     db_uuid: String,
     // A Tokio mutex because it is held across the database write's `.await`:
     // it orders "commit, then apply" so the index sees writes in commit order.
@@ -78,12 +84,18 @@ impl Engine {
         );
         let districts = load_districts(&store).await?;
         let fixes = load_fixes(&store).await?;
+        let responsible = ResponsibleBook::new(store.responsible().await?);
+        let process_changes =
+            crate::analysis::resolution::ChangeBook::new(store.process_changes().await?);
         let engine = Engine {
             store,
             index: Arc::new(Index::new(data)),
             catalogue,
             districts: parking_lot::RwLock::new(Arc::new(districts)),
             fixes,
+            responsible: parking_lot::RwLock::new(Arc::new(responsible)),
+            strict_responsible: false.into(),
+            process_changes,
             db_uuid,
             write_lock: tokio::sync::Mutex::new(()),
         };
@@ -98,6 +110,7 @@ impl Engine {
     pub async fn write(&self, appeals: &[Appeal]) -> Result<WriteResult, StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut result = self.store.write_appeals(appeals).await?;
+        self.refresh_responsible(appeals).await?;
         if self.gap_before(result.seq) {
             // Another instance wrote in between: read everything up to and
             // including this write from the database, in order.
@@ -111,6 +124,85 @@ impl Engine {
             let _ = tokio::task::spawn_blocking(move || index.apply(&changed, seq)).await;
         }
         Ok(result)
+    }
+
+    /// Re-reads the responsible catalogue when a write named units it did
+    /// not know (the write added them and they now have ids).
+    async fn refresh_responsible(&self, appeals: &[Appeal]) -> Result<(), StoreError> {
+        let book = self.responsible();
+        if appeals
+            .iter()
+            .filter_map(|a| a.responsible.as_deref())
+            .any(|c| book.id_of(c).is_none())
+        {
+            self.reload_responsible().await?;
+        }
+        Ok(())
+    }
+
+    /// Reads the whole responsible catalogue (a few hundred rows at most).
+    pub(super) async fn reload_responsible(&self) -> Result<(), StoreError> {
+        *self.responsible.write() = Arc::new(ResponsibleBook::new(self.store.responsible().await?));
+        Ok(())
+    }
+
+    /// The responsible catalogue as of now.
+    pub fn responsible(&self) -> Arc<ResponsibleBook> {
+        self.responsible.read().clone()
+    }
+
+    /// Makes the responsible catalogue strict (unknown codes are refused at
+    /// validation) or open (unknown codes are added when written).
+    pub fn set_strict_responsible(&self, strict: bool) {
+        self.strict_responsible
+            .store(strict, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The catalogue records are validated against: the sectors, plus the
+    /// responsible units when the responsible catalogue is strict.
+    pub fn ingest_catalogue(&self) -> Catalogue {
+        if self
+            .strict_responsible
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            self.catalogue
+                .clone()
+                .with_strict_responsible(self.responsible())
+        } else {
+            self.catalogue.clone()
+        }
+    }
+
+    /// Adds or renames responsible units (by code) and publishes the catalogue.
+    pub async fn upsert_responsible(&self, units: &[Responsible]) -> Result<(), StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let (all, seq) = self.store.upsert_responsible(units).await?;
+        *self.responsible.write() = Arc::new(ResponsibleBook::new(all));
+        if self.gap_before(seq) {
+            self.follow_locked().await?;
+        } else {
+            let index = self.index.clone();
+            let _ = tokio::task::spawn_blocking(move || index.apply(&[], seq)).await;
+        }
+        Ok(())
+    }
+
+    /// Stores a process change, lists it in memory and moves the data version on.
+    pub async fn add_process_change(
+        &self,
+        mut row: crate::store::ProcessChangeRow,
+    ) -> Result<crate::store::ProcessChangeRow, StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let (id, seq) = self.store.insert_process_change(&row).await?;
+        row.id = id;
+        if self.gap_before(seq) {
+            self.follow_locked().await?;
+        } else {
+            self.process_changes.push(row.clone());
+            let index = self.index.clone();
+            let _ = tokio::task::spawn_blocking(move || index.apply(&[], seq)).await;
+        }
+        Ok(row)
     }
 
     /// The districts as of now.

@@ -32,18 +32,26 @@ pub(crate) fn outcome(
     as_of: i64,
     rng: &mut ChaCha8Rng,
 ) -> (&'static str, Option<i64>) {
+    outcome_with(SECTORS[sector].median_days, REJECTED_P, created, as_of, rng)
+}
+
+/// [`outcome`] with a given median time to resolve (days) and share of quick
+/// rejections.
+pub(crate) fn outcome_with(
+    median_days: f64,
+    rejected_p: f64,
+    created: i64,
+    as_of: i64,
+    rng: &mut ChaCha8Rng,
+) -> (&'static str, Option<i64>) {
     let z: f64 = rng.sample(StandardNormal);
     let u = rng.random::<f64>();
-    let rejected = u < REJECTED_P;
+    let rejected = u < rejected_p;
     // Rejections are quick: an operator spots a duplicate or a wrong address.
-    let median = if rejected {
-        1.5
-    } else {
-        SECTORS[sector].median_days
-    };
+    let median = if rejected { 1.5 } else { median_days };
     let secs = (median * DAY as f64 * (SIGMA * z).exp()).clamp(600.0, 400.0 * DAY as f64) as i64;
     let closed_at = created + secs;
-    let stuck = (REJECTED_P..REJECTED_P + STUCK_P).contains(&u);
+    let stuck = (rejected_p..rejected_p + STUCK_P).contains(&u);
     if closed_at <= as_of && !stuck {
         let status = if rejected { REJECTED } else { RESOLVED };
         return (status, Some(closed_at));

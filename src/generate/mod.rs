@@ -23,16 +23,20 @@
 //! * `sectors`, `categories`, `sources`, `lifecycle` — what an appeal says,
 //!   how it arrives and how it ends.
 //! * `cities`, `places`, `space` — where appeals come from.
+//! * `responsible` — who answers (units, deadlines, first responses) and the
+//!   planted process change.
 //! * `pick` — weighted choice tables.
 
 mod calendar;
 mod categories;
 mod cities;
+mod days;
 mod lifecycle;
 mod pick;
 mod places;
 mod plan;
 mod planted;
+pub mod responsible;
 mod scenario;
 mod sectors;
 mod sources;
@@ -164,6 +168,12 @@ pub struct Record {
     pub status: &'static str,
     /// Closing time for `resolved` and `rejected`, never before `created_at`.
     pub resolved_at: Option<i64>,
+    /// Responsible unit code.
+    pub responsible: Option<&'static str>,
+    /// Deadline.
+    pub due_at: Option<i64>,
+    /// First answer, never before `created_at` nor after `resolved_at`.
+    pub first_response_at: Option<i64>,
     /// Postal address (personal data when it names a flat).
     pub address: Option<String>,
     /// Complaint text (personal data).
@@ -237,6 +247,15 @@ pub fn record_fields(r: &Record) -> serde_json::Map<String, serde_json::Value> {
     m.insert("status".into(), Value::from(r.status));
     if let Some(t) = r.resolved_at {
         m.insert("resolved_at".into(), time(t));
+    }
+    if let Some(u) = r.responsible {
+        m.insert("responsible".into(), Value::from(u));
+    }
+    if let Some(t) = r.due_at {
+        m.insert("due_at".into(), time(t));
+    }
+    if let Some(t) = r.first_response_at {
+        m.insert("first_response_at".into(), time(t));
     }
     if let Some(a) = &r.address {
         m.insert("address".into(), Value::from(a.as_str()));

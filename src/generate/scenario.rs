@@ -4,12 +4,14 @@
 //! Only one day of appeal *slots* (time, source, place) is held at a time, so
 //! memory stays flat however many appeals are asked for.
 
-use super::calendar::{DAY, Span, ZONE, holiday_factor, is_day_off, to_local, weekday_factor};
+use super::calendar::{Span, ZONE, is_day_off, to_local};
 use super::categories::write_text;
 use super::cities::{KAZAN, KAZAN_BBOX, KAZAN_NAME, KAZAN_NAME_EN, RUSSIA_BBOX, RUSSIAN_CITIES};
-use super::lifecycle::{self, IN_PROGRESS, NEW, REJECTED, RESOLVED};
+use super::days::{slot_time, spread};
+use super::lifecycle::{IN_PROGRESS, NEW, REJECTED, RESOLVED};
 use super::places::Geography;
 use super::plan::Plan;
+use super::responsible::{self, PlantedChange, Unit};
 use super::sectors::{SECTORS, SectorTables};
 use super::sources::{IdCounter, SOURCES, SourceTables};
 use super::truth::{PlaceCount, Region, Truth};
@@ -18,11 +20,8 @@ use anyhow::{Context, Result};
 use chrono::Datelike;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Binomial, Distribution};
 use std::collections::BTreeMap;
 
-/// Digital channels grow year on year; the data set shows it.
-const YEARLY_GROWTH: f64 = 1.08;
 /// Marks a slot as background rather than planted.
 const BACKGROUND: u16 = u16::MAX;
 /// Tries to move a background point out of an excluded area.
@@ -68,7 +67,13 @@ pub(crate) fn run(
     let sources = SourceTables::new();
     let per_day = spread(&span, &sectors, background, &mut days_rng)?;
 
-    let mut f = Filler::new(&span, &geo, plan, &sectors);
+    let change = match opts.scenario {
+        Scenario::City => Some(responsible::planted(&span)?),
+        Scenario::Country => None,
+    };
+    let mut hrng = days_rng.clone();
+    hrng.set_stream(3);
+    let mut f = Filler::new(&span, &geo, plan, &sectors, change, hrng);
     let mut slots: Vec<Slot> = Vec::new();
     for (day, &count) in per_day.iter().enumerate() {
         let date = span.date(day);
@@ -110,56 +115,6 @@ pub(crate) fn run(
     Ok(f.truth(opts, background))
 }
 
-/// Background appeals per day: proportional to the season's volume, the
-/// weekday, holidays and growth, drawn as a multinomial so they sum exactly.
-fn spread(
-    span: &Span,
-    sectors: &SectorTables,
-    total: u64,
-    rng: &mut ChaCha8Rng,
-) -> Result<Vec<u64>> {
-    let weights: Vec<f64> = (0..span.days())
-        .map(|day| {
-            let d = span.date(day);
-            sectors.volume(d.month0() as usize)
-                * weekday_factor(d.weekday())
-                * holiday_factor(d)
-                * YEARLY_GROWTH.powf(day as f64 / 365.25)
-        })
-        .collect();
-    let mut left_w: f64 = weights.iter().sum();
-    let mut left_n = total;
-    let mut out = Vec::with_capacity(weights.len());
-    for (i, &w) in weights.iter().enumerate() {
-        let k = if i + 1 == weights.len() {
-            left_n
-        } else if left_n == 0 || left_w <= 0.0 {
-            0
-        } else {
-            let p = (w / left_w).clamp(0.0, 1.0);
-            Binomial::new(left_n, p).context("day share")?.sample(rng)
-        };
-        out.push(k);
-        left_n -= k;
-        left_w -= w;
-    }
-    Ok(out)
-}
-
-/// The Unix time of an appeal made at local `hour` by someone living at
-/// `utc_offset_h`, on the Moscow day starting at `t0`, kept inside the span.
-fn slot_time(span: &Span, t0: i64, hour: u32, utc_offset_h: i32, rng: &mut ChaCha8Rng) -> i64 {
-    let local = i64::from(hour) * 3600 + rng.random_range(0..3600);
-    let t = t0 + local - i64::from(utc_offset_h - 3) * 3600;
-    if t < span.start() {
-        t + DAY
-    } else if t >= span.as_of() {
-        t - DAY
-    } else {
-        t
-    }
-}
-
 /// Fills the one reusable [`Record`] and keeps the tallies for Truth.
 struct Filler<'a> {
     span: &'a Span,
@@ -173,11 +128,27 @@ struct Filler<'a> {
     by_sector: [u64; SECTORS.len()],
     by_status: [u64; 4],
     by_place: Vec<u64>,
+    /// The planted process change (city scenario).
+    change: Option<PlantedChange>,
+    /// District administrations, in district order.
+    admins: Vec<Unit>,
+    /// The stream for first responses, so they shift no other draw.
+    hrng: ChaCha8Rng,
 }
 
 impl<'a> Filler<'a> {
-    fn new(span: &'a Span, geo: &'a Geography, plan: Plan, sectors: &'a SectorTables) -> Self {
+    fn new(
+        span: &'a Span,
+        geo: &'a Geography,
+        plan: Plan,
+        sectors: &'a SectorTables,
+        change: Option<PlantedChange>,
+        hrng: ChaCha8Rng,
+    ) -> Self {
         Filler {
+            change,
+            admins: responsible::administrations(),
+            hrng,
             span,
             geo,
             plan,
@@ -193,6 +164,9 @@ impl<'a> Filler<'a> {
                 created_at: 0,
                 status: NEW,
                 resolved_at: None,
+                responsible: None,
+                due_at: None,
+                first_response_at: None,
                 address: None,
                 text: None,
             },
@@ -246,7 +220,21 @@ impl<'a> Filler<'a> {
                 std::fmt::Write::write_fmt(&mut address, format_args!(", д. {house}, кв. {flat}"));
             (e.sector, e.category, lat, lon)
         };
-        let (status, resolved_at) = lifecycle::outcome(sector, slot.t, self.span.as_of(), rng);
+        let h = responsible::handle(
+            sector,
+            lat,
+            lon,
+            slot.t,
+            self.span.as_of(),
+            self.change.as_ref(),
+            &self.admins,
+            rng,
+            &mut self.hrng,
+        );
+        let (status, resolved_at) = (h.status, h.resolved_at);
+        self.rec.responsible = Some(h.responsible);
+        self.rec.due_at = Some(h.due_at);
+        self.rec.first_response_at = h.first_response_at;
         let src = &SOURCES[source];
         let with_address = rng.random::<f64>() < src.address_p;
         let with_text = rng.random::<f64>() < src.text_p;
@@ -350,6 +338,7 @@ impl<'a> Filler<'a> {
             places,
             rural,
             planted: self.plan.truth(self.span),
+            process_change: self.change.clone(),
         }
     }
 }

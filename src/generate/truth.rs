@@ -42,6 +42,10 @@ pub struct Truth {
     pub rural: u64,
     /// Planted hotspots and fixes (city scenario).
     pub planted: Vec<Planted>,
+    /// The planted process change (city scenario): one responsible unit
+    /// resolves faster from a known date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_change: Option<super::responsible::PlantedChange>,
 }
 
 /// The area a data set covers.

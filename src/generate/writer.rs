@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The CSV header, in the order the server documents.
-pub const CSV_HEADER: [&str; 11] = [
+pub const CSV_HEADER: [&str; 14] = [
     "source",
     "external_id",
     "sector",
@@ -24,6 +24,9 @@ pub const CSV_HEADER: [&str; 11] = [
     "resolved_at",
     "address",
     "text",
+    "responsible",
+    "due_at",
+    "first_response_at",
 ];
 
 /// Output formats, chosen by file extension.
@@ -117,6 +120,12 @@ impl<W: Write> RecordWriter<W> {
         let mut resolved = [0u8; 25];
         let created = self.clock.format(r.created_at, &mut created);
         let resolved = r.resolved_at.map(|t| self.clock.format(t, &mut resolved));
+        let mut due = [0u8; 25];
+        let mut first = [0u8; 25];
+        let due = r.due_at.map(|t| self.clock.format(t, &mut due));
+        let first = r
+            .first_response_at
+            .map(|t| self.clock.format(t, &mut first));
         match &mut self.sink {
             Sink::Csv(w) => {
                 let mut lat = NumBuf::default();
@@ -132,6 +141,9 @@ impl<W: Write> RecordWriter<W> {
                 w.write_field(resolved.unwrap_or(""))?;
                 w.write_field(r.address.as_deref().unwrap_or(""))?;
                 w.write_field(r.text.as_deref().unwrap_or(""))?;
+                w.write_field(r.responsible.unwrap_or(""))?;
+                w.write_field(due.unwrap_or(""))?;
+                w.write_field(first.unwrap_or(""))?;
                 w.write_record(None::<&[u8]>)?;
             }
             Sink::Json(w) => {
@@ -145,6 +157,8 @@ impl<W: Write> RecordWriter<W> {
                     r,
                     created,
                     resolved,
+                    due,
+                    first,
                     coords: self.format != Format::GeoJson,
                 };
                 if self.format == Format::GeoJson {
@@ -188,6 +202,8 @@ struct Wire<'a> {
     r: &'a Record,
     created: &'a str,
     resolved: Option<&'a str>,
+    due: Option<&'a str>,
+    first: Option<&'a str>,
     /// GeoJSON carries the coordinates in the geometry, not the properties.
     coords: bool,
 }
@@ -195,7 +211,7 @@ struct Wire<'a> {
 impl Serialize for Wire<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.r;
-        let mut st = s.serialize_struct("Appeal", 11)?;
+        let mut st = s.serialize_struct("Appeal", 14)?;
         st.serialize_field("source", r.source)?;
         st.serialize_field("external_id", &r.external_id)?;
         st.serialize_field("sector", r.sector)?;
@@ -214,6 +230,15 @@ impl Serialize for Wire<'_> {
         }
         if let Some(t) = &r.text {
             st.serialize_field("text", t)?;
+        }
+        if let Some(u) = r.responsible {
+            st.serialize_field("responsible", u)?;
+        }
+        if let Some(t) = self.due {
+            st.serialize_field("due_at", t)?;
+        }
+        if let Some(t) = self.first {
+            st.serialize_field("first_response_at", t)?;
         }
         st.end()
     }

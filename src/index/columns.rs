@@ -1,4 +1,4 @@
-//! The columnar appeal layout: one vector per field, 40 bytes per appeal.
+//! The columnar appeal layout: one vector per field, 50 bytes per appeal.
 //! Aggregation scans these without touching geometry.
 
 use crate::domain::{Status, to_fixed};
@@ -6,6 +6,9 @@ use crate::store::IndexRow;
 
 /// Marks "not resolved" in [`Columns::resolve`].
 pub const UNRESOLVED: u32 = u32::MAX;
+
+/// Marks "none" in the [`Columns::due`] and [`Columns::first_response`] deltas.
+pub const NO_TIME: u32 = u32::MAX;
 
 /// Appeals as parallel columns. Row `i` of every vector is one appeal.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -28,10 +31,16 @@ pub struct Columns {
     pub source: Vec<u16>,
     /// Database id.
     pub id: Vec<i64>,
+    /// Seconds from creation to the deadline, or [`NO_TIME`].
+    pub due: Vec<u32>,
+    /// Seconds from creation to the first response, or [`NO_TIME`].
+    pub first_response: Vec<u32>,
+    /// Responsible unit id (0: none).
+    pub responsible: Vec<u16>,
 }
 
 /// Bytes one appeal takes in [`Columns`].
-pub const BYTES_PER_ROW: usize = 8 + 4 + 4 + 8 + 4 + 1 + 1 + 2 + 8;
+pub const BYTES_PER_ROW: usize = 8 + 4 + 4 + 8 + 4 + 1 + 1 + 2 + 8 + 4 + 4 + 2;
 
 impl Columns {
     /// Number of appeals.
@@ -55,6 +64,9 @@ impl Columns {
         self.status.reserve(n);
         self.source.reserve(n);
         self.id.reserve(n);
+        self.due.reserve(n);
+        self.first_response.reserve(n);
+        self.responsible.reserve(n);
     }
 
     /// Appends one appeal.
@@ -69,6 +81,10 @@ impl Columns {
         self.status.push(row.status.code());
         self.source.push(source);
         self.id.push(row.id);
+        self.due.push(delta_secs(row.created_at, row.due_at));
+        self.first_response
+            .push(delta_secs(row.created_at, row.first_response_at));
+        self.responsible.push(row.responsible);
     }
 
     /// Copies row `i` of `other` to the end.
@@ -82,12 +98,18 @@ impl Columns {
         self.status.push(other.status[i]);
         self.source.push(other.source[i]);
         self.id.push(other.id[i]);
+        self.due.push(other.due[i]);
+        self.first_response.push(other.first_response[i]);
+        self.responsible.push(other.responsible[i]);
     }
 
     /// Overwrites the mutable state (status, resolution) of row `i`.
     pub fn set_state(&mut self, i: usize, row: &IndexRow) {
         self.status[i] = row.status.code();
         self.resolve[i] = resolve_secs(self.created[i], row.resolved_at);
+        self.due[i] = delta_secs(self.created[i], row.due_at);
+        self.first_response[i] = delta_secs(self.created[i], row.first_response_at);
+        self.responsible[i] = row.responsible;
     }
 
     /// Status of row `i`.
@@ -138,6 +160,9 @@ impl Columns {
             + self.status.capacity()
             + self.source.capacity() * 2
             + self.id.capacity() * 8
+            + self.due.capacity() * 4
+            + self.first_response.capacity() * 4
+            + self.responsible.capacity() * 2
     }
 
     /// Releases spare capacity.
@@ -151,7 +176,18 @@ impl Columns {
         self.status.shrink_to_fit();
         self.source.shrink_to_fit();
         self.id.shrink_to_fit();
+        self.due.shrink_to_fit();
+        self.first_response.shrink_to_fit();
+        self.responsible.shrink_to_fit();
     }
+}
+
+/// A time as seconds after creation; validation keeps it at or after
+/// creation, anything odd from the database is clamped.
+fn delta_secs(created: i64, t: Option<i64>) -> u32 {
+    t.map_or(NO_TIME, |t| {
+        u32::try_from((t - created).max(0)).unwrap_or(NO_TIME - 1)
+    })
 }
 
 fn resolve_secs(created: i64, resolved: Option<i64>) -> u32 {
@@ -212,6 +248,9 @@ mod tests {
             status: Status::Resolved,
             resolved_at: Some(4_600),
             source: "vk".into(),
+            responsible: 3,
+            due_at: Some(1_000 + 86_400),
+            first_response_at: None,
         }
     }
 
@@ -229,6 +268,10 @@ mod tests {
         assert_eq!(m.cell, [5, 10, 20, 20, 25, 30]);
         assert_eq!(m.id, [4, 1, 3, 5, 9, 2]);
         assert_eq!(m.resolved_at(0), Some(4_600));
+        assert_eq!(
+            (m.due[0], m.first_response[0], m.responsible[0]),
+            (86_400, NO_TIME, 3)
+        );
     }
 
     #[test]

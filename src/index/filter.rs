@@ -19,7 +19,35 @@ pub struct Filter {
     pub district: Option<Arc<DistrictMask>>,
 }
 
+/// A [`Filter`] as a hashable key: the box as bits, the district by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FilterKey {
+    /// The box's edges as bits.
+    pub bbox: Option<[u64; 4]>,
+    /// Sector set.
+    pub sectors: Option<[u64; 4]>,
+    /// Created at or after.
+    pub from: Option<i64>,
+    /// Created before.
+    pub to: Option<i64>,
+    /// District id.
+    pub district: Option<i64>,
+}
+
 impl Filter {
+    /// This filter as a cache key.
+    pub fn key(&self) -> FilterKey {
+        FilterKey {
+            bbox: self
+                .bbox
+                .map(|b| [b.min_lon, b.min_lat, b.max_lon, b.max_lat].map(f64::to_bits)),
+            sectors: self.sectors,
+            from: self.from,
+            to: self.to,
+            district: self.district.as_ref().map(|d| d.id),
+        }
+    }
+
     /// A sector set holding these ids.
     pub fn sector_set(ids: impl IntoIterator<Item = u8>) -> [u64; 4] {
         let mut set = [0u64; 4];

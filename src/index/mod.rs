@@ -16,9 +16,9 @@ pub mod snapshot;
 pub mod spatial;
 mod split;
 
-pub use columns::{BYTES_PER_ROW, Columns, UNRESOLVED};
+pub use columns::{BYTES_PER_ROW, Columns, NO_TIME, UNRESOLVED};
 pub use delta::Delta;
-pub use filter::Filter;
+pub use filter::{Filter, FilterKey};
 pub use spatial::BBox;
 
 use crate::districts::mask::{CellRange, intersect};

@@ -1,5 +1,5 @@
 //! Index snapshots: the sorted base written to a file beside the database, so
-//! a cold start reads ~40 bytes per appeal sequentially instead of querying and
+//! a cold start reads ~50 bytes per appeal sequentially instead of querying and
 //! re-sorting every row. A snapshot names the database it belongs to and the
 //! change sequence it includes; rows changed after it come from the database.
 
@@ -10,7 +10,10 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
-const MAGIC: &[u8; 8] = b"HEXIDX\x00\x02";
+/// The layout version is the magic's last byte: 3 added the deadline, first
+/// response and responsible columns. A snapshot of another version is
+/// ignored (rebuilt from the database), never read with the wrong layout.
+const MAGIC: &[u8; 8] = b"HEXIDX\x00\x03";
 
 /// What a snapshot covers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -54,6 +57,9 @@ pub fn write(path: &Path, db_uuid: &str, data: &Data) -> std::io::Result<()> {
         w.write_all(&c.status)?;
         w.write_all(bytemuck::cast_slice(&c.source))?;
         w.write_all(bytemuck::cast_slice(&c.id))?;
+        w.write_all(bytemuck::cast_slice(&c.due))?;
+        w.write_all(bytemuck::cast_slice(&c.first_response))?;
+        w.write_all(bytemuck::cast_slice(&c.responsible))?;
         let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
     }
@@ -102,6 +108,9 @@ pub fn read(path: &Path, db_uuid: &str, db_seq: u64) -> std::io::Result<Option<D
         status: column(&mut r, rows)?,
         source: column(&mut r, rows)?,
         id: column(&mut r, rows)?,
+        due: column(&mut r, rows)?,
+        first_response: column(&mut r, rows)?,
+        responsible: column(&mut r, rows)?,
     };
     let data = Data {
         base,

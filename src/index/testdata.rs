@@ -23,6 +23,7 @@ pub fn rows_in(n: usize, seed: u64, clusters: usize, max_sector: u8) -> Vec<Inde
                 }
                 _ => (rng.random_range(55.5..56.0), rng.random_range(37.3..37.9)),
             };
+            // Deadlines and responses after every creation time below.
             IndexRow {
                 id: i as i64 + 1,
                 cell: u64::from(cell_of(lat, lon).expect("cell")),
@@ -33,6 +34,9 @@ pub fn rows_in(n: usize, seed: u64, clusters: usize, max_sector: u8) -> Vec<Inde
                 status: Status::New,
                 resolved_at: None,
                 source: ["vk", "phone"][i % 2].to_owned(),
+                responsible: (i % 4) as u16,
+                due_at: (i % 3 != 0).then_some(1_700_000_000 + i as i64),
+                first_response_at: (i % 5 == 0).then_some(1_700_000_000 + 2 * i as i64),
             }
         })
         .collect()

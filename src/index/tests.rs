@@ -150,7 +150,12 @@ fn snapshot_round_trips_and_refuses_other_databases() {
         snapshot::read(&path, "abc", 16).expect("read").is_none(),
         "snapshot ahead of db"
     );
-    std::fs::write(&path, b"HEXIDX\x00\x02garbage").expect("overwrite");
+    // A snapshot of the previous layout (40 bytes a row) is refused, not misread.
+    let mut old = std::fs::read(&path).expect("read back");
+    old[7] = 2;
+    std::fs::write(&path, &old).expect("overwrite");
+    assert!(snapshot::read(&path, "abc", 17).expect("read").is_none());
+    std::fs::write(&path, b"HEXIDX\x00\x03garbage").expect("overwrite");
     assert!(
         snapshot::read(&path, "abc", 17)
             .map(|d| d.is_none())

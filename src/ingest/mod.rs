@@ -8,6 +8,7 @@ mod geojson;
 mod json;
 pub mod open311;
 mod record;
+mod resolution;
 mod validate;
 
 use crate::domain::{Appeal, Catalogue};

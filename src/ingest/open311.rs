@@ -10,13 +10,17 @@ use serde_json::{Map, Value};
 pub const SOURCE: &str = "open311";
 
 /// Open311 request fields and the appeal fields they become.
-const FIELDS: [(&str, &str); 6] = [
+/// `agency_responsible` and `expected_datetime` are response fields in
+/// GeoReport v2; a client that knows them may post them too.
+const FIELDS: [(&str, &str); 8] = [
     ("service_code", "sector"),
     ("lat", "lat"),
     ("long", "lon"),
     ("description", "text"),
     ("address_string", "address"),
     ("requested_datetime", "created_at"),
+    ("agency_responsible", "responsible"),
+    ("expected_datetime", "due_at"),
 ];
 
 /// Reads a form-encoded request into appeal fields: `source` is
@@ -85,5 +89,16 @@ mod tests {
         assert!(parse_form(b"address_string=somewhere", "x", "t").is_err());
         assert_eq!(open311_name("lon"), "long");
         assert_eq!(open311_name("source"), "source");
+        assert_eq!(open311_name("responsible"), "agency_responsible");
+        let m = parse_form(
+            b"agency_responsible=water&expected_datetime=2026-01-02",
+            "x",
+            "t",
+        )
+        .expect("form");
+        assert_eq!(
+            (&m["responsible"], &m["due_at"]),
+            (&"water".into(), &"2026-01-02".into())
+        );
     }
 }

@@ -2,12 +2,12 @@
 //! problem of the record out.
 
 use super::fields::{Fields, Val};
-use super::{Position, RecordError};
+use super::{Position, RecordError, resolution};
 use crate::domain::{Appeal, Catalogue, Status, cell_of};
 use chrono::DateTime;
 
 /// The longest accepted value of each string field, in characters.
-pub const MAX_LENGTHS: [(&str, usize); 7] = [
+pub const MAX_LENGTHS: [(&str, usize); 8] = [
     ("source", 64),
     ("external_id", 128),
     ("sector", 64),
@@ -15,6 +15,7 @@ pub const MAX_LENGTHS: [(&str, usize); 7] = [
     ("address", 512),
     ("text", 10_000),
     ("status", 32),
+    ("responsible", 64),
 ];
 
 fn max_len(field: &str) -> usize {
@@ -25,20 +26,20 @@ fn max_len(field: &str) -> usize {
 }
 
 /// Collects the errors of one record while its fields are read.
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     fields: &'a dyn Fields,
     pos: Position,
     errors: Vec<RecordError>,
 }
 
 impl Reader<'_> {
-    fn fail(&mut self, field: &str, msg: impl Into<String>) {
+    pub(super) fn fail(&mut self, field: &str, msg: impl Into<String>) {
         self.errors
             .push(RecordError::new(self.pos, Some(field), msg.into()));
     }
 
     /// A string field; numbers are accepted as their text (CSV ids, numeric ids in JSON).
-    fn string(&mut self, field: &str, required: bool) -> Option<String> {
+    pub(super) fn string(&mut self, field: &str, required: bool) -> Option<String> {
         let s = match self.fields.get(field) {
             Val::Null => None,
             Val::Str(s) if s.trim().is_empty() => None,
@@ -103,7 +104,7 @@ impl Reader<'_> {
     }
 
     /// An RFC 3339 time with an explicit offset, as Unix seconds.
-    fn time(&mut self, field: &str, required: bool) -> Option<i64> {
+    pub(super) fn time(&mut self, field: &str, required: bool) -> Option<i64> {
         let s = self.string(field, required)?;
         match parse_time(&s) {
             Ok(t) => Some(t),
@@ -164,11 +165,7 @@ pub fn validate(
         },
     };
     let resolved_at = r.time("resolved_at", false);
-    if let (Some(c), Some(res)) = (created_at, resolved_at)
-        && res < c
-    {
-        r.fail("resolved_at", "is before created_at");
-    }
+    let timing = resolution::read(&mut r, created_at, resolved_at, cat);
     let address = r.string("address", false);
     let text = r.string("text", false);
     let cell = match (lat, lon) {
@@ -214,6 +211,9 @@ pub fn validate(
             created_at,
             status,
             resolved_at,
+            responsible: timing.responsible,
+            due_at: timing.due_at,
+            first_response_at: timing.first_response_at,
             address,
             text,
         }),
@@ -300,6 +300,56 @@ mod tests {
         v["category"] = json!("x".repeat(300));
         let errs = check(v).expect_err("invalid");
         assert_eq!(fields_of(&errs), ["category", "resolved_at"]);
+    }
+
+    #[test]
+    fn reads_the_resolution_fields() {
+        let mut v = good();
+        v["responsible"] = json!("water");
+        v["due_at"] = json!("2025-03-08T09:30:00+03:00");
+        v["first_response_at"] = json!("2025-03-01T10:30:00+03:00");
+        let a = check(v).expect("valid");
+        assert_eq!(a.responsible.as_deref(), Some("water"));
+        assert_eq!(a.due_at, Some(1_740_810_600 + 7 * 86_400));
+        assert_eq!(a.first_response_at, Some(1_740_810_600 + 3_600));
+    }
+
+    #[test]
+    fn rejects_responses_before_creation_and_bad_codes() {
+        let mut v = good();
+        v["first_response_at"] = json!("2025-03-01T09:29:59+03:00");
+        v["due_at"] = json!("2025-03-01T09:30:00");
+        v["responsible"] = json!("Water Utility");
+        let errs = check(v).expect_err("invalid");
+        assert_eq!(
+            fields_of(&errs),
+            ["responsible", "due_at", "first_response_at"]
+        );
+    }
+
+    #[test]
+    fn a_strict_catalogue_refuses_unknown_units() {
+        use crate::domain::{Responsible, ResponsibleBook};
+        let book = ResponsibleBook::new(vec![Responsible {
+            id: 1,
+            code: "water".into(),
+            name_ru: "Водоканал".into(),
+            name_en: "Water utility".into(),
+        }]);
+        let strict = cat().with_strict_responsible(std::sync::Arc::new(book));
+        let pos = Position {
+            index: 0,
+            line: None,
+        };
+        let mut v = good();
+        v["responsible"] = json!("water");
+        assert!(validate(v.as_object().expect("object"), pos, &strict).is_ok());
+        v["responsible"] = json!("gas");
+        let errs = validate(v.as_object().expect("object"), pos, &strict).expect_err("unknown");
+        assert_eq!(fields_of(&errs), ["responsible"]);
+        assert!(errs[0].message.contains("unknown responsible"));
+        // Without strictness a new code is accepted (and added when written).
+        assert!(check(v).is_ok());
     }
 
     #[test]

@@ -3,11 +3,15 @@
 //! PostgreSQL rows alike.
 
 use super::{FixRow, IndexRow, StoreError};
-use crate::domain::{Sector, Status};
+use crate::domain::{NO_RESPONSIBLE, Sector, Status};
 use sqlx::{ColumnIndex, Decode, Row, Type};
 use std::collections::HashMap;
 
-/// Decodes `id, cell, lat, lon, created_at, sector_id, status, resolved_at, source`.
+/// The columns the index reads, in [`index_row`]'s order (same in both schemas).
+pub(super) const INDEX_COLUMNS: &str = "id, cell, lat, lon, created_at, sector_id, status, \
+     resolved_at, source, responsible_id, due_at, first_response_at";
+
+/// Decodes the [`INDEX_COLUMNS`] of a row.
 pub(super) fn index_row<R>(r: &R) -> Result<IndexRow, StoreError>
 where
     R: Row,
@@ -31,7 +35,44 @@ where
         status: Status::from_code(u8::try_from(status).unwrap_or(0)),
         resolved_at: r.try_get(7)?,
         source: r.try_get(8)?,
+        responsible: responsible_id(r.try_get(9)?)?,
+        due_at: r.try_get(10)?,
+        first_response_at: r.try_get(11)?,
     })
+}
+
+/// A stored `responsible_id` as the index's u16 (NULL is [`NO_RESPONSIBLE`]).
+pub(super) fn responsible_id(v: Option<i64>) -> Result<u16, StoreError> {
+    v.map_or(Ok(NO_RESPONSIBLE), |id| {
+        u16::try_from(id).map_err(|_| StoreError::Corrupt(format!("responsible id {id}")))
+    })
+}
+
+/// Decodes `id, source, external_id, status, resolved_at, responsible_id,
+/// due_at, first_response_at` into the stored state (columns 0 and 3..).
+pub(super) fn existing<R>(r: &R) -> Result<super::batch::Existing, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    for<'a> i64: Decode<'a, R::Database> + Type<R::Database>,
+    for<'a> Option<i64>: Decode<'a, R::Database> + Type<R::Database>,
+{
+    let status: i64 = r.try_get(3)?;
+    Ok(super::batch::Existing {
+        id: r.try_get(0)?,
+        state: (
+            u8::try_from(status).unwrap_or(0),
+            r.try_get(4)?,
+            responsible_id(r.try_get(5)?)?,
+            r.try_get(6)?,
+            r.try_get(7)?,
+        ),
+    })
+}
+
+/// The index's u16 unit as a column value (NULL for [`NO_RESPONSIBLE`]).
+pub(super) fn responsible_column(unit: u16) -> Option<i64> {
+    (unit != NO_RESPONSIBLE).then_some(i64::from(unit))
 }
 
 /// A `fixes` row as selected by both backends.

@@ -1,26 +1,23 @@
 //! The SQLite backend: one file in WAL mode with `synchronous=FULL`, so an
 //! acknowledged (committed) write survives a crash of the process or the machine.
 
+mod batch;
 mod changes;
 mod fixes;
+mod resolution;
 
-use super::batch::{self, BatchTx, Existing, FastMap, FastSet};
-use super::rows::{SECTORS_SQL, SectorRecord, index_row};
+use super::rows::{INDEX_COLUMNS, SECTORS_SQL, SectorRecord, index_row};
 use super::{IndexRow, StoreError, StoreOptions, WriteResult};
 use crate::domain::{Appeal, Sector};
 use futures_util::{StreamExt, TryStreamExt, stream::BoxStream};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{QueryBuilder, Row, Sqlite};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
 mod districts;
-
-/// Keys looked up per `IN (VALUES …)` query (2 variables each).
-const LOOKUP_ROWS: usize = 8_000;
 
 /// A SQLite-backed store.
 #[derive(Debug, Clone)]
@@ -101,8 +98,10 @@ impl SqliteStore {
         &self,
         appeals: &[Appeal],
     ) -> Result<WriteResult, StoreError> {
-        self.in_write_tx(async |conn| batch::write(&mut SqliteBatch(conn), appeals).await)
-            .await
+        self.in_write_tx(async |conn| {
+            super::batch::write(&mut batch::SqliteBatch(conn), appeals).await
+        })
+        .await
     }
 
     /// Runs `f` in one write transaction, committed when it succeeds and
@@ -133,12 +132,11 @@ impl SqliteStore {
         // Everything: a plain table scan. A catch-up: through the seq index (an
         // ORDER BY id here made SQLite scan the whole table to find a few rows).
         let sql = if seq == 0 {
-            "SELECT id, cell, lat, lon, created_at, sector_id, status, resolved_at, source FROM appeals"
+            format!("SELECT {INDEX_COLUMNS} FROM appeals")
         } else {
-            "SELECT id, cell, lat, lon, created_at, sector_id, status, resolved_at, source \
-             FROM appeals WHERE seq > ? ORDER BY seq"
+            format!("SELECT {INDEX_COLUMNS} FROM appeals WHERE seq > ? ORDER BY seq")
         };
-        let q = sqlx::query(sql);
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql));
         let q = if seq == 0 {
             q
         } else {
@@ -167,122 +165,4 @@ async fn write_seq(conn: &mut sqlx::SqliteConnection, seq: u64) -> Result<(), St
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-/// A write transaction's connection, for the shared batch logic.
-struct SqliteBatch<'c>(&'c mut sqlx::SqliteConnection);
-
-impl BatchTx for SqliteBatch<'_> {
-    /// SQLite allows 32 766 bound variables per statement; 14 columns per row.
-    const INSERT_ROWS: usize = 2_000;
-
-    async fn seq(&mut self) -> Result<u64, StoreError> {
-        read_seq(self.0).await
-    }
-
-    async fn max_id(&mut self) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM appeals")
-                .fetch_one(&mut *self.0)
-                .await?,
-        )
-    }
-
-    async fn insert(
-        &mut self,
-        appeals: &[&Appeal],
-        first_id: i64,
-        seq: u64,
-    ) -> Result<Option<FastSet<i64>>, StoreError> {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO appeals (id, source, external_id, sector_id, category, lat, lon, cell, \
-             created_at, status, resolved_at, address, text, seq) ",
-        );
-        qb.push_values(appeals.iter().enumerate(), |mut b, (k, a)| {
-            b.push_bind(first_id + k as i64)
-                .push_bind(a.source.as_str())
-                .push_bind(a.external_id.as_str())
-                .push_bind(i64::from(a.sector))
-                .push_bind(a.category.as_deref())
-                .push_bind(a.lat)
-                .push_bind(a.lon)
-                .push_bind(u64::from(a.cell) as i64)
-                .push_bind(a.created_at)
-                .push_bind(i64::from(a.status.code()))
-                .push_bind(a.resolved_at)
-                .push_bind(a.address.as_deref())
-                .push_bind(a.text.as_deref())
-                .push_bind(seq as i64);
-        });
-        qb.push(" ON CONFLICT (source, external_id) DO NOTHING");
-        let done = qb.build().execute(&mut *self.0).await?.rows_affected() as usize;
-        if done == appeals.len() {
-            return Ok(None);
-        }
-        let last_id = first_id + appeals.len() as i64 - 1;
-        let present =
-            sqlx::query_scalar::<_, i64>("SELECT id FROM appeals WHERE id BETWEEN ? AND ?")
-                .bind(first_id)
-                .bind(last_id)
-                .fetch_all(&mut *self.0)
-                .await?;
-        Ok(Some(present.into_iter().collect()))
-    }
-
-    async fn lookup(
-        &mut self,
-        appeals: &[&Appeal],
-    ) -> Result<FastMap<(String, String), Existing>, StoreError> {
-        let mut found = FastMap::default();
-        for chunk in appeals.chunks(LOOKUP_ROWS) {
-            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "SELECT id, source, external_id, status, resolved_at FROM appeals \
-                 WHERE (source, external_id) IN (",
-            );
-            qb.push_values(chunk, |mut b, a| {
-                b.push_bind(a.source.as_str())
-                    .push_bind(a.external_id.as_str());
-            });
-            qb.push(")");
-            for r in qb.build().fetch_all(&mut *self.0).await? {
-                let status: i64 = r.try_get(3)?;
-                found.insert(
-                    (r.try_get(1)?, r.try_get(2)?),
-                    Existing {
-                        id: r.try_get(0)?,
-                        status: u8::try_from(status).unwrap_or(0),
-                        resolved_at: r.try_get(4)?,
-                    },
-                );
-            }
-        }
-        Ok(found)
-    }
-
-    async fn update(
-        &mut self,
-        rows: &[(i64, &Appeal)],
-        seq: u64,
-    ) -> Result<Vec<IndexRow>, StoreError> {
-        let mut out = Vec::with_capacity(rows.len());
-        for &(id, a) in rows {
-            // The index keeps the stored (first) location and time; only state changes.
-            let row = sqlx::query(
-                "UPDATE appeals SET status = ?, resolved_at = ?, seq = ? WHERE id = ? \
-                 RETURNING id, cell, lat, lon, created_at, sector_id, status, resolved_at, source",
-            )
-            .bind(i64::from(a.status.code()))
-            .bind(a.resolved_at)
-            .bind(seq as i64)
-            .bind(id)
-            .fetch_one(&mut *self.0)
-            .await?;
-            out.push(index_row(&row)?);
-        }
-        Ok(out)
-    }
-
-    async fn set_seq(&mut self, seq: u64) -> Result<(), StoreError> {
-        write_seq(self.0, seq).await
-    }
 }

@@ -57,6 +57,8 @@ pub(super) struct RequestRecord {
     resolved_at: Option<i64>,
     address: Option<String>,
     text: Option<String>,
+    responsible: Option<String>,
+    due_at: Option<i64>,
 }
 
 impl RequestRecord {
@@ -73,6 +75,8 @@ impl RequestRecord {
             resolved_at: self.resolved_at,
             address: self.address,
             text: self.text,
+            responsible: self.responsible,
+            due_at: self.due_at,
         })
     }
 }
@@ -88,7 +92,9 @@ where
 {
     let mut qb = QueryBuilder::new(
         "SELECT a.id, s.code, a.lat, a.lon, a.created_at, a.status, a.resolved_at, \
-         a.address, a.text FROM appeals a JOIN sectors s ON s.id = a.sector_id WHERE 1 = 1",
+         a.address, a.text, r.code AS responsible, a.due_at FROM appeals a \
+         JOIN sectors s ON s.id = a.sector_id \
+         LEFT JOIN responsible r ON r.id = a.responsible_id WHERE 1 = 1",
     );
     if !q.ids.is_empty() {
         qb.push(" AND a.id IN (");

@@ -5,6 +5,7 @@
 //! instead of waiting for them to age out.
 
 use super::{Layer, TileCoord};
+use crate::analysis::resolution::Metric;
 use bytes::Bytes;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,6 +36,11 @@ pub struct TileKey {
     /// A digest of the layer's own parameters (hotspots: period, k, α);
     /// 0 for layers without any.
     pub extra: u64,
+    /// What a hexagon cell's `value` holds (`Count` for the other layers).
+    pub metric: Metric,
+    /// Cells with fewer appeals are left out (k-anonymity; 0: none), so
+    /// callers under different rules never share a tile.
+    pub min_count: u32,
 }
 
 impl TileKey {
@@ -126,6 +132,8 @@ pub(crate) fn test_key(seq: u64) -> TileKey {
         district: None,
         seq,
         extra: 0,
+        metric: Metric::Count,
+        min_count: 0,
     }
 }
 
@@ -159,5 +167,33 @@ mod tests {
         assert_ne!(a.digest("db"), key(2).digest("db"));
         assert_ne!(a.digest("db"), a.digest("other"));
         assert_eq!(a.digest("db"), key(1).digest("db"));
+    }
+
+    #[test]
+    fn metric_and_k_are_keys_of_their_own() {
+        let c = TileCache::new(1 << 20);
+        let count = key(1);
+        let median = TileKey {
+            metric: Metric::MedianHours,
+            ..count
+        };
+        let viewer = TileKey {
+            min_count: 3,
+            ..count
+        };
+        let viewer_median = TileKey {
+            min_count: 3,
+            ..median
+        };
+        let keys = [count, median, viewer, viewer_median];
+        for (i, k) in keys.iter().enumerate() {
+            c.insert(*k, Bytes::from(vec![i as u8]));
+        }
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(c.get(k).as_deref(), Some(&[i as u8][..]), "{k:?}");
+            for other in &keys[i + 1..] {
+                assert_ne!(k.digest("db"), other.digest("db"), "{k:?} vs {other:?}");
+            }
+        }
     }
 }

@@ -42,23 +42,26 @@ pub fn tile(
     q: &HexagonQuery,
 ) -> Result<Encoded, TileError> {
     let counts = count(data, q)?;
-    encode(&counts, cat, outlines, q.tile)
+    encode(&counts, None, cat, outlines, q.tile)
 }
 
 /// Encodes counted cells: clips each outline to the buffered tile (drawing
 /// cells that straddle ±180 on both sides) and skips cells that miss it.
+/// `values`, when given, holds a metric per counted cell (the `value` tag).
 pub fn encode(
     counts: &[CellCount],
+    values: Option<&[Option<f64>]>,
     cat: &Catalogue,
     outlines: &OutlineCache,
     tile: TileCoord,
 ) -> Result<Encoded, TileError> {
     let mut layer = HexLayer::new(cat);
     let mut geom = Geometry::default();
-    for c in counts {
+    for (k, c) in counts.iter().enumerate() {
         let Some(ci) = cell(c.cell) else { continue };
         if outlines.with(ci, |ring, polar| geom.build_ring(ring, polar, tile)) {
-            layer.push(c, &geom.parts);
+            let value = values.and_then(|v| v.get(k).copied().flatten());
+            layer.push_with_value(c, value, &geom.parts);
         }
     }
     Ok(Encoded {

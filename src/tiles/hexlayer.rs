@@ -13,16 +13,18 @@
 //! Protobuf layout (MVT 2.1, `vector_tile.proto`): `Tile.layers` = 3;
 //! `Layer` name = 1, features = 2, keys = 3, values = 4, extent = 5,
 //! version = 15; `Feature` id = 1, tags = 2 (packed), type = 3, geometry = 4
-//! (packed); `Value` string = 1, uint = 5.
+//! (packed); `Value` string = 1, double = 3, uint = 5.
 
 use super::coord::EXTENT;
 use crate::aggregate::CellCount;
 use crate::domain::Catalogue;
 
-/// Key slots: `h3`, `count`, `sector`; the `count_<code>` keys follow.
+/// Key slots: `h3`, `count`, `sector`, `value` (a metric other than the
+/// count); the `count_<code>` keys follow.
 const KEY_H3: usize = 0;
 const KEY_COUNT: usize = 1;
 const KEY_SECTOR: usize = 2;
+const KEY_VALUE: usize = 3;
 const NONE: u32 = u32::MAX;
 /// Counts below this index a dense table; larger ones a short list.
 const DENSE_UINTS: u64 = 1 << 16;
@@ -57,7 +59,12 @@ pub struct HexLayer {
 impl HexLayer {
     /// A writer for the sectors of `cat`.
     pub fn new(cat: &Catalogue) -> Self {
-        let mut key_names = vec!["h3".to_owned(), "count".into(), "sector".into()];
+        let mut key_names = vec![
+            "h3".to_owned(),
+            "count".into(),
+            "sector".into(),
+            "value".into(),
+        ];
         let mut sector_key = [usize::MAX; 256];
         let mut sector_code = vec![None; 256];
         for s in cat.all() {
@@ -107,11 +114,29 @@ impl HexLayer {
     /// Adds the cell `c` drawn as `parts` (exterior rings in tile units,
     /// without closing vertex, any winding: each is wound as MVT wants).
     pub fn push(&mut self, c: &CellCount, parts: &[Vec<(i32, i32)>]) {
+        self.push_with_value(c, None, parts);
+    }
+
+    /// [`HexLayer::push`] with a metric `value` tag (a double) when given.
+    pub fn push_with_value(
+        &mut self,
+        c: &CellCount,
+        value: Option<f64>,
+        parts: &[Vec<(i32, i32)>],
+    ) {
         self.tags.clear();
         let h3 = self.h3_value(c.cell);
         self.tag(KEY_H3, h3);
         let v = self.uint_value(u64::from(c.total));
         self.tag(KEY_COUNT, v);
+        if let Some(x) = value {
+            let b = &mut self.values_buf;
+            b.extend_from_slice(&[0x22, 9, 0x19]); // Layer.values, Value.double_value
+            b.extend_from_slice(&x.to_le_bytes());
+            self.values_n += 1;
+            let k = self.values_n - 1;
+            self.tag(KEY_VALUE, k);
+        }
         if let Some(v) = c.dominant().and_then(|s| self.code_value(s)) {
             self.tag(KEY_SECTOR, v);
         }

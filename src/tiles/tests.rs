@@ -65,6 +65,9 @@ fn rows(n: usize, seed: u64) -> Vec<IndexRow> {
                 status: Status::from_code(rng.random_range(0..4)),
                 resolved_at: None,
                 source: "vk".into(),
+                responsible: 0,
+                due_at: None,
+                first_response_at: None,
             }
         })
         .collect()
@@ -224,6 +227,9 @@ fn cells_straddling_the_antimeridian_show_on_both_sides() {
         status: Status::New,
         resolved_at: None,
         source: "vk".into(),
+        responsible: 0,
+        due_at: None,
+        first_response_at: None,
     };
     let data = Data::from_rows(vec![mk(1, 65.0, 179.99), mk(2, 65.0, -179.99)], 1);
     for z in [4u8, 6, 8] {

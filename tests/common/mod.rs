@@ -277,4 +277,12 @@ impl TestApp {
         let v = serde_json::from_slice(&b).unwrap_or(Value::Null);
         (s, v)
     }
+
+    /// Ingests a JSON batch of appeals with this token, which must succeed.
+    pub async fn ingest_as(&self, token: &str, batch: &Value) {
+        let (s, v) = self
+            .send_as("POST", "/api/v1/appeals", token, "application/json", batch)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
 }

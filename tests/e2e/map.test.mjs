@@ -5,70 +5,15 @@
 // checked against the API's own answer. Route mocks only for error states.
 // Screenshots go to target/e2e-artifacts/.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, launchBrowser, startServer } from './server.mjs';
+import { ARTIFACTS } from './server.mjs';
+import { renderedCells, settled, usePage } from './page.mjs';
 import { DICT } from '../../web/js/i18n.js';
 
-let server;
-let browser;
-
-before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const t0 = Date.now();
-  server = await startServer();
-  console.log(`# server with the demo data ready in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${server.url}`);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-/** GETs JSON from the test's server. */
-async function api(path) {
-  const r = await fetch(path.startsWith('http') ? path : `${server.url}${path}`);
-  assert.equal(r.status, 200, `${path}: ${r.status}`);
-  return r.json();
-}
-
-/** A page that records console errors, page errors and hexagon tile requests. */
-async function openPage(hash = '', { viewport = { width: 1400, height: 900 } } = {}) {
-  const page = await browser.newPage({ viewport });
-  const errors = [];
-  const tiles = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`${m.text()} @ ${m.location()?.url ?? ''}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => { if (r.url().includes('/tiles/hexagons/')) tiles.push(r.url()); });
-  await page.goto(`${server.url}/${hash}`);
-  await settled(page);
-  return { page, errors, tiles };
-}
-
-/** Waits until the heat layer is shown, nothing is pending and every tile is in. */
-async function settled(page, minSwaps = 1) {
-  await page.waitForFunction((n) => {
-    const a = window.__hexwatch;
-    return a?.hex && (a.swaps ?? 0) >= n && !a.hex.busy() && a.map.loaded() && a.map.areTilesLoaded();
-  }, minSwaps, { timeout: 60_000 });
-  // One more frame so the legend's idle handler has run.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
-}
-
-/** The distinct cells drawn now: {h3: properties}. */
-function renderedCells(page) {
-  return page.evaluate(() => {
-    const a = window.__hexwatch;
-    const out = {};
-    for (const f of a.map.queryRenderedFeatures({ layers: [a.hex.ids().query] })) out[f.properties.h3] = f.properties;
-    return out;
-  });
-}
+const ctx = usePage();
+const { api, openPage } = ctx;
 
 /** Pixels of the map screenshot in the heat ramp's colours (red clearly above blue). */
 async function heatPixels(page, png) {
@@ -163,7 +108,7 @@ test('clicking a hexagon opens its panel with the count the API gives', async ()
   assert.ok(res <= 9, `res ${res}`);
   const d = 0.03;
   const to = new Date(Date.parse(target.range.to) + 86400000).toISOString().slice(0, 10);
-  const hexes = await (await fetch(`${server.url}/api/v1/hexagons?res=${res}&bbox=${lon - d},${lat - d},${lon + d},${lat + d}&from=${target.range.from}&to=${to}`)).json();
+  const hexes = await (await fetch(`${ctx.server.url}/api/v1/hexagons?res=${res}&bbox=${lon - d},${lat - d},${lon + d},${lat + d}&from=${target.range.from}&to=${to}`)).json();
   const cell = hexes.features.find((f) => f.properties.h3 === target.h3);
   assert.ok(cell, `the API has no cell ${target.h3}`);
   assert.equal(shown, cell.properties.count);
@@ -436,13 +381,13 @@ test('compare mode draws the change layer for the period before and the period s
 });
 
 test('a failing or missing analysis endpoint shows an error or not-available state', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await ctx.browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.route(/\/api\/v1\/fixes(\?|$)/, (r) => r.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'boom' } }) }));
   // An older server without the endpoint answers a bare 404.
   await page.route(/\/api\/v1\/hotspots\?/, (r) => r.fulfill({ status: 404, body: '' }));
-  await page.goto(`${server.url}/#p=fixes`);
+  await page.goto(`${ctx.server.url}/#p=fixes`);
   await settled(page);
   await page.locator('#fixes-body .notice.error').waitFor();
   assert.match(await page.locator('#fixes-body').textContent(), /boom/);
@@ -454,9 +399,9 @@ test('a failing or missing analysis endpoint shows an error or not-available sta
 });
 
 test('without the npm packages the page says how to install them', async () => {
-  const page = await browser.newPage();
+  const page = await ctx.browser.newPage();
   await page.route('**/node_modules/maplibre-gl/**', (r) => r.fulfill({ status: 404, body: '' }));
-  await page.goto(`${server.url}/`);
+  await page.goto(`${ctx.server.url}/`);
   await page.locator('#status.error').waitFor();
   assert.match(await page.locator('#status').textContent(), /scripts\/web-setup\.sh/);
   await page.close();

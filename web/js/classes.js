@@ -53,6 +53,32 @@ export function changeBreaks(diffs) {
   return { breaks: [-big + 1, -small + 1, small, big], max: a[a.length - 1] };
 }
 
+/**
+ * Quantile classes of continuous values (hours, shares): `breaks` are the
+ * distinct quantiles at 1/k … (k−1)/k, strictly above the minimum, so class
+ * i holds values in [breaks[i-1], breaks[i]).
+ */
+export function metricBreaks(values, k = HEAT.length) {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (v.length === 0) return { breaks: [], min: 0, max: 0 };
+  const breaks = [];
+  for (let i = 1; i < k; i++) {
+    const b = quantile(v, i / k);
+    if (b > v[0] && (breaks.length === 0 || b > breaks[breaks.length - 1])) breaks.push(b);
+  }
+  return { breaks, min: v[0], max: v[v.length - 1] };
+}
+
+/** Legend rows [{color, from, to}] of continuous classes (`to` of the last is the maximum). */
+export function metricRows({ breaks, min, max }, colors = HEAT) {
+  const lows = [min, ...breaks];
+  return lows.map((lo, i) => ({
+    color: colors[Math.min(i, colors.length - 1)],
+    from: lo,
+    to: i + 1 < lows.length ? lows[i + 1] : max,
+  }));
+}
+
 /** A MapLibre `step` expression colouring `prop` by `breaks`. */
 export function stepExpression(prop, breaks, colors) {
   // A step needs at least one stop; one class is a plain colour.
@@ -77,7 +103,8 @@ export function valuesByCell(features, prop = 'count') {
   const seen = new Map();
   for (const f of features) {
     const p = f.properties ?? {};
-    if (p.h3 != null && !seen.has(p.h3)) seen.set(p.h3, Number(p[prop] ?? 0));
+    // A metric a cell lacks (no deadlines, a median not reached) is left out, not 0.
+    if (p.h3 != null && !seen.has(p.h3) && (prop !== 'value' || p.value != null)) seen.set(p.h3, Number(p[prop] ?? 0));
   }
   return [...seen.values()];
 }

@@ -5,6 +5,7 @@
 import { $, fill, h } from './dom.js';
 import { fmtDay, nameOf, t } from './i18n.js';
 import { GRANULARITIES, preset } from './periods.js';
+import { METRICS } from './state.js';
 
 /** How long each period stays on screen while playing, at least (ms). */
 const PLAY_MS = 1200;
@@ -37,6 +38,7 @@ export function initFilters(app) {
   $('whole').addEventListener('click', () => { stop(); app.update({ step: null }); });
   $('opacity').addEventListener('input', (e) => app.update({ opacity: Number(e.target.value) }, { layer: false }));
   $('extrude').addEventListener('change', (e) => app.update({ extrude: e.target.checked }, { layer: false }));
+  $('metric').addEventListener('change', (e) => app.update({ metric: e.target.value }));
   $('compare').addEventListener('change', (e) => app.update({ compare: e.target.checked }));
 
   let timer = null;
@@ -93,6 +95,12 @@ export function renderFilters(app) {
   } else label.textContent = s.from ? `${t('wholeRange')}: ${fmtDay(s.from)} – ${fmtDay(s.to)}` : '';
   $('opacity').value = String(s.opacity);
   $('extrude').checked = s.extrude;
+  const metric = $('metric');
+  if (metric.options.length !== METRICS.length) {
+    metric.replaceChildren(...METRICS.map((m) => h('option', { value: m }, t(`metric_${m}`))));
+  }
+  for (const o of metric.options) o.textContent = t(`metric_${o.value}`);
+  metric.value = s.metric;
   $('compare').checked = s.compare;
   $('play').textContent = $('play').getAttribute('aria-pressed') === 'true' ? t('pause') : t('play');
 }

@@ -5,7 +5,11 @@
 import { HEAT, CHANGE, stepExpression } from './classes.js';
 
 /** The vector tile layer each kind of source holds (as the server names them). */
-const SOURCE_LAYER = { count: 'hexagons', change: 'change' };
+const SOURCE_LAYER = { count: 'hexagons', change: 'change', metric: 'hexagons' };
+/** The tile property each kind is coloured by. */
+const PROP = { count: 'count', change: 'diff', metric: 'value' };
+/** Cells without a metric value (no deadlines, a median not reached). */
+const NO_VALUE = '#d9d9d9';
 /** Screen height of the tallest column in 3-D. */
 const TALLEST_PX = 220;
 let serial = 0;
@@ -28,7 +32,7 @@ export class HexLayer {
     map.on('idle', () => this.promote());
   }
 
-  /** Shows tiles from `url` (absolute template); `kind` is 'count' or 'change'. */
+  /** Shows tiles from `url` (absolute template); `kind` is 'count', 'change' or 'metric'. */
   show(url, kind = 'count') {
     if (this.pending?.url === url) return;
     if (this.pending) this.remove(this.pending);
@@ -36,10 +40,8 @@ export class HexLayer {
     const gen = { id: `hex${++serial}`, url, kind };
     const m = this.map;
     m.addSource(gen.id, { type: 'vector', tiles: [url], minzoom: 0, maxzoom: 19 });
-    const prop = kind === 'change' ? 'diff' : 'count';
     const LAYER = SOURCE_LAYER[kind];
-    const colors = kind === 'change' ? CHANGE : HEAT;
-    const color = stepExpression(prop, this.breaksFor(kind), colors);
+    const color = colorExpression(kind, this.breaksFor(kind));
     const before = this.before && m.getLayer(this.before) ? this.before : undefined;
     m.addLayer({
       id: `${gen.id}-fill`, type: 'fill', source: gen.id, 'source-layer': LAYER,
@@ -52,7 +54,7 @@ export class HexLayer {
       paint: {
         'fill-extrusion-color': color,
         'fill-extrusion-opacity': 0,
-        'fill-extrusion-height': this.heightExpression(prop),
+        'fill-extrusion-height': this.heightExpression(PROP[kind]),
       },
     }, before);
     m.addLayer({
@@ -107,7 +109,7 @@ export class HexLayer {
     const m = this.map;
     const metresPerPx = (40075016.686 * Math.cos((m.getCenter().lat * Math.PI) / 180)) / (512 * 2 ** m.getZoom());
     const scale = (TALLEST_PX * metresPerPx) / Math.max(1, this.max ?? 1);
-    const v = prop === 'diff' ? ['abs', ['coalesce', ['get', 'diff'], 0]] : ['coalesce', ['get', 'count'], 0];
+    const v = prop === 'diff' ? ['abs', ['coalesce', ['get', 'diff'], 0]] : ['coalesce', ['get', prop], 0];
     return ['*', v, scale];
   }
 
@@ -140,9 +142,8 @@ export class HexLayer {
     const gen = this.shown;
     if (!gen) return;
     const m = this.map;
-    const change = gen.kind === 'change';
-    const prop = change ? 'diff' : 'count';
-    const color = stepExpression(prop, this.breaks, change ? CHANGE : HEAT);
+    const prop = PROP[gen.kind];
+    const color = colorExpression(gen.kind, this.breaks);
     m.setPaintProperty(`${gen.id}-fill`, 'fill-color', color);
     m.setPaintProperty(`${gen.id}-fill`, 'fill-opacity', this.opacity);
     m.setPaintProperty(`${gen.id}-ext`, 'fill-extrusion-color', color);
@@ -153,4 +154,11 @@ export class HexLayer {
 
   /** True while a new generation is still loading. */
   busy() { return this.pending != null; }
+}
+
+/** The fill colour of a kind of layer for `breaks`. */
+function colorExpression(kind, breaks) {
+  if (kind === 'change') return stepExpression('diff', breaks, CHANGE);
+  if (kind === 'count') return stepExpression('count', breaks, HEAT);
+  return ['case', ['has', 'value'], stepExpression('value', breaks, HEAT), NO_VALUE];
 }

@@ -13,6 +13,7 @@ import { loadFixes, showEffect } from './fixes.js';
 import { cellRes, geometryBounds, resForZoom, zoomForRes } from './h3util.js';
 import { HexLayer } from './hexlayer.js';
 import { loadHotspots } from './hotspots.js';
+import { initResolution, loadResolution } from './resolution.js';
 import { fmtDay, setLang, t, translate } from './i18n.js';
 import { updateLegend } from './legend.js';
 import { addOverlays, FIRST_OVERLAY, updateHotspotLayer } from './overlays.js';
@@ -90,6 +91,7 @@ async function main() {
   initDistricts(app);
   initTabs();
   initExports(app);
+  initResolution(app);
   $('lang').addEventListener('click', () => app.update({ lang: app.state.lang === 'ru' ? 'en' : 'ru' }, { layer: false }));
   $('cell-close').addEventListener('click', closeCellPanel);
   $('hotspots-layer').checked = app.state.hotLayer;
@@ -274,7 +276,7 @@ async function refreshLayer() {
   const s = app.state;
   const b = app.range();
   let url = hexagonTilesUrl(origin, s, b);
-  let kind = 'count';
+  let kind = s.metric && s.metric !== 'count' ? 'metric' : 'count';
   const hint = $('compare-hint');
   hint.hidden = !s.compare;
   if (s.compare) {
@@ -323,6 +325,7 @@ function update(patch, { layer = true, panels = true } = {}) {
   if (panels && ('panel' in patch || 'lang' in patch)) showPanel(s.panel);
   else if (layer && s.panel === 'hotspots') debounced(loadHotspots, 300);
   else if (layer && s.panel === 'districts') loadSummary(app);
+  else if ((layer || 'rankBy' in patch) && s.panel === 'resolution') loadResolution(app);
   renderFilters(app);
   updateExports(app);
   writeHash();
@@ -351,6 +354,7 @@ function showPanel(panel, load = true) {
   if (panel === 'hotspots') loadHotspots(app);
   if (panel === 'districts') loadDistricts(app);
   if (panel === 'fixes') loadFixes(app);
+  if (panel === 'resolution') loadResolution(app);
 }
 
 let hashTimer = null;

@@ -6,7 +6,10 @@ import { isDay, parseDay } from './dates.js';
 import { GRANULARITIES } from './periods.js';
 
 /** Side panels the sidebar can show. */
-export const PANELS = ['filters', 'hotspots', 'districts', 'fixes'];
+export const PANELS = ['filters', 'hotspots', 'districts', 'fixes', 'resolution'];
+
+/** What the hexagons are coloured by (the server's `metric`). */
+export const METRICS = ['count', 'median_hours', 'overdue_share', 'repeat_rate'];
 
 /** Interface languages. */
 export const LANGS = ['ru', 'en'];
@@ -30,6 +33,8 @@ export function defaultState() {
     district: null,
     fix: null, // selected fix id (its effect is shown in the fixes panel)
     hotLayer: false, // the hotspots tile layer drawn over the heat map
+    metric: 'count', // what the hexagons show
+    rankBy: 'district', // the Resolution panel's ranking: district | responsible
   };
 }
 
@@ -56,6 +61,8 @@ export function toHash(s) {
   if (s.district != null) q.set('d', String(s.district));
   if (s.fix != null) q.set('fx', String(s.fix));
   if (s.hotLayer) q.set('hl', '1');
+  if (s.metric !== d.metric) q.set('m', s.metric);
+  if (s.rankBy !== d.rankBy) q.set('rb', s.rankBy);
   // Keep commas readable in shared links.
   return '#' + q.toString().replaceAll('%2C', ',');
 }
@@ -95,6 +102,8 @@ export function fromHash(hash) {
   const fx = q.get('fx');
   if (fx && /^[0-9]{1,15}$/.test(fx)) s.fix = fx;
   s.hotLayer = q.get('hl') === '1';
+  if (METRICS.includes(q.get('m'))) s.metric = q.get('m');
+  if (['district', 'responsible'].includes(q.get('rb'))) s.rankBy = q.get('rb');
   return s;
 }
 

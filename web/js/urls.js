@@ -6,9 +6,12 @@ import { filterQuery } from './state.js';
 
 const plain = (q) => q.toString().replaceAll('%2C', ',');
 
-/** `/tiles/hexagons/{z}/{x}/{y}.mvt` with the state's filters over the inclusive `range`. */
+/** `/tiles/hexagons/{z}/{x}/{y}.mvt` with the state's filters and metric over the inclusive `range`. */
 export function hexagonTilesUrl(origin, state, range) {
-  const q = plain(filterQuery(state, apiRange(range)));
+  const f = filterQuery(state, apiRange(range));
+  // The count is the server's default; other metrics add the cell's `value`.
+  if (state.metric && state.metric !== 'count') f.set('metric', state.metric);
+  const q = plain(f);
   return `${origin}/tiles/hexagons/{z}/{x}/{y}.mvt${q ? `?${q}` : ''}`;
 }
 

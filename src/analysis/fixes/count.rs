@@ -129,6 +129,9 @@ mod tests {
             status: Status::New,
             resolved_at: None,
             source: "vk".into(),
+            responsible: 0,
+            due_at: None,
+            first_response_at: None,
         }
     }
 

@@ -102,6 +102,9 @@ fn row(id: i64, lat: f64, lon: f64, created_at: i64) -> IndexRow {
         status: Status::New,
         resolved_at: None,
         source: "vk".into(),
+        responsible: 0,
+        due_at: None,
+        first_response_at: None,
     }
 }
 

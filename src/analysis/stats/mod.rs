@@ -4,6 +4,8 @@
 pub mod emerging;
 pub mod fdr;
 pub mod gistar;
+pub mod kaplan_meier;
+pub mod logrank;
 pub mod mann_kendall;
 pub mod normal;
 pub mod quantile;

@@ -5,7 +5,8 @@
 
 use super::districts::districts_after;
 use super::fixes::fixes_after;
-use super::{CHANNEL, INDEX_COLUMNS, PgStore, read_seq};
+use super::{CHANNEL, PgStore, read_seq};
+use crate::store::rows::INDEX_COLUMNS;
 use crate::store::rows::index_row;
 use crate::store::{Changes, StoreError};
 use sqlx::postgres::PgListener;

@@ -4,17 +4,18 @@
 //! appeals are duplicates) while the rows travel in PostgreSQL's own binary
 //! row format.
 
-use crate::domain::Appeal;
 use crate::store::StoreError;
+use crate::store::batch::Unit;
+use crate::store::rows::responsible_column;
 use sqlx::PgConnection;
 
 const HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
-const COLUMNS: i16 = 14;
+const COLUMNS: i16 = 17;
 
 /// Inserts `appeals` with ids `first_id..`; returns the ids inserted.
 pub(super) async fn insert(
     conn: &mut PgConnection,
-    appeals: &[&Appeal],
+    appeals: &[Unit<'_>],
     first_id: i64,
     seq: u64,
 ) -> Result<Vec<i64>, StoreError> {
@@ -26,7 +27,8 @@ pub(super) async fn insert(
     let mut copy = conn
         .copy_in_raw(
             "COPY appeals_in (id, source, external_id, sector_id, category, lat, lon, cell, \
-             created_at, status, resolved_at, address, text, seq) FROM STDIN (FORMAT binary)",
+             created_at, status, resolved_at, address, text, seq, responsible_id, due_at, \
+             first_response_at) FROM STDIN (FORMAT binary)",
         )
         .await?;
     copy.send(encode(appeals, first_id, seq)).await?;
@@ -46,10 +48,10 @@ pub(super) async fn insert(
 
 /// The rows in COPY's binary format: a header, per row the field count and
 /// each field as a big-endian length (-1 for NULL) and bytes, a trailer.
-fn encode(appeals: &[&Appeal], first_id: i64, seq: u64) -> Vec<u8> {
+fn encode(appeals: &[Unit<'_>], first_id: i64, seq: u64) -> Vec<u8> {
     let mut b = Vec::with_capacity(HEADER.len() + appeals.len() * 200);
     b.extend_from_slice(HEADER);
-    for (k, a) in appeals.iter().enumerate() {
+    for (k, &(a, unit)) in appeals.iter().enumerate() {
         b.extend_from_slice(&COLUMNS.to_be_bytes());
         int8(&mut b, first_id + k as i64);
         text(&mut b, Some(&a.source));
@@ -61,13 +63,13 @@ fn encode(appeals: &[&Appeal], first_id: i64, seq: u64) -> Vec<u8> {
         int8(&mut b, u64::from(a.cell) as i64);
         int8(&mut b, a.created_at);
         int8(&mut b, i64::from(a.status.code()));
-        match a.resolved_at {
-            Some(t) => int8(&mut b, t),
-            None => b.extend_from_slice(&(-1i32).to_be_bytes()),
-        }
+        opt_int8(&mut b, a.resolved_at);
         text(&mut b, a.address.as_deref());
         text(&mut b, a.text.as_deref());
         int8(&mut b, seq as i64);
+        opt_int8(&mut b, responsible_column(unit));
+        opt_int8(&mut b, a.due_at);
+        opt_int8(&mut b, a.first_response_at);
     }
     b.extend_from_slice(&(-1i16).to_be_bytes());
     b
@@ -76,6 +78,13 @@ fn encode(appeals: &[&Appeal], first_id: i64, seq: u64) -> Vec<u8> {
 fn int8(b: &mut Vec<u8>, v: i64) {
     b.extend_from_slice(&8i32.to_be_bytes());
     b.extend_from_slice(&v.to_be_bytes());
+}
+
+fn opt_int8(b: &mut Vec<u8>, v: Option<i64>) {
+    match v {
+        Some(v) => int8(b, v),
+        None => b.extend_from_slice(&(-1i32).to_be_bytes()),
+    }
 }
 
 fn float8(b: &mut Vec<u8>, v: f64) {

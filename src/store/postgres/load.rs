@@ -4,7 +4,7 @@
 //! chunks through a bounded channel: memory stays at a few chunks, never the
 //! whole table.
 
-use super::INDEX_COLUMNS;
+use crate::store::rows::INDEX_COLUMNS;
 use crate::store::rows::index_row;
 use crate::store::{IndexRow, StoreError};
 use futures_util::stream::{self, BoxStream};

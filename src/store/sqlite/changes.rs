@@ -4,7 +4,7 @@
 use super::districts::districts_after;
 use super::fixes::fixes_after;
 use super::{SqliteStore, read_seq};
-use crate::store::rows::index_row;
+use crate::store::rows::{INDEX_COLUMNS, index_row};
 use crate::store::{Changes, StoreError};
 
 impl SqliteStore {
@@ -16,10 +16,9 @@ impl SqliteStore {
     ) -> Result<Changes, StoreError> {
         let mut tx = self.pool.begin().await?;
         let now = read_seq(&mut tx).await?;
-        let rows = sqlx::query(
-            "SELECT id, cell, lat, lon, created_at, sector_id, status, resolved_at, source \
-             FROM appeals WHERE seq > ? ORDER BY seq",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {INDEX_COLUMNS} FROM appeals WHERE seq > ? ORDER BY seq"
+        )))
         .bind(i64::try_from(seq).unwrap_or(i64::MAX))
         .fetch_all(&mut *tx)
         .await?
