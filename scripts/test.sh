@@ -34,12 +34,12 @@ HEXWATCH_TEST_DB=sqlite cargo test --locked --all-targets
 HEXWATCH_TEST_DB=sqlite HEXWATCH_BIN="$PWD/target/debug/hexwatch" "$venv/bin/pytest" tests/py -q
 
 echo "== PostgreSQL =="
-# The unit tests and tests/pg_instances.rs (always PostgreSQL) do not depend
+# The unit tests and tests/pg_*.rs (always PostgreSQL) do not depend
 # on the backend choice: they ran above.
 targets=()
 for f in tests/*.rs; do
   n=$(basename "$f" .rs)
-  [ "$n" = pg_instances ] || targets+=(--test "$n")
+  case $n in pg_*) ;; *) targets+=(--test "$n") ;; esac
 done
 HEXWATCH_TEST_DB=postgres cargo test --locked "${targets[@]}"
 HEXWATCH_TEST_DB=postgres HEXWATCH_BIN="$PWD/target/debug/hexwatch" "$venv/bin/pytest" tests/py -q

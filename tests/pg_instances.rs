@@ -6,96 +6,12 @@
 
 mod common;
 
+use common::instances::{PROPAGATION, Server, batch, etag, health, wait_for_count};
 use common::pg::{PgCluster, fresh_db};
-use common::{spawn_server, spawn_server_with, stored_external_ids};
+use common::{spawn_server_with, stored_external_ids};
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use std::process::Child;
 use std::time::{Duration, Instant};
-
-/// The longest a change may take to show on the other instance (the
-/// follower polls every second even without a notification).
-const PROPAGATION: Duration = Duration::from_secs(3);
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(db: &str) -> Server {
-        let (child, addr) = spawn_server(db);
-        Server {
-            child,
-            base: format!("http://{addr}"),
-        }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill(); // SIGKILL
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-fn batch(tag: &str, from: usize, n: usize) -> Value {
-    json!(
-        (from..from + n)
-            .map(|i| json!({
-                "source": "phone",
-                "external_id": format!("{tag}-{i}"),
-                "sector": "roads",
-                "lat": 55.75 + (i % 100) as f64 * 1e-3,
-                "lon": 49.10 + (i / 100 % 100) as f64 * 1e-3,
-                "created_at": "2025-03-10T10:00:00+03:00",
-            }))
-            .collect::<Vec<_>>()
-    )
-}
-
-async fn health(c: &reqwest::Client, s: &Server) -> u64 {
-    let v: Value = c
-        .get(format!("{}/health", s.base))
-        .send()
-        .await
-        .expect("health")
-        .json()
-        .await
-        .expect("json");
-    v["appeals"].as_u64().expect("appeals")
-}
-
-/// Waits until `s` reports `n` appeals; returns how long it took.
-async fn wait_for_count(c: &reqwest::Client, s: &Server, n: u64, within: Duration) -> Duration {
-    let t0 = Instant::now();
-    loop {
-        let got = health(c, s).await;
-        if got == n {
-            return t0.elapsed();
-        }
-        assert!(
-            t0.elapsed() < within,
-            "{} still shows {got} appeals, not {n}, after {within:?}",
-            s.base
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-async fn etag(c: &reqwest::Client, s: &Server) -> String {
-    let r = c
-        .get(format!("{}/tiles/hexagons/10/629/322.mvt", s.base))
-        .send()
-        .await
-        .expect("tile");
-    assert_eq!(r.status(), 200);
-    r.headers()["etag"].to_str().expect("etag").to_owned()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_through_one_instance_show_through_the_other() {

@@ -5,6 +5,8 @@
 
 use super::{ProcessChangeRow, StoreError};
 use crate::domain::Responsible;
+use sqlx::query::QueryScalar;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Type};
 
 /// The responsible catalogue, by id.
 pub(super) const RESPONSIBLE_SQL: &str =
@@ -47,6 +49,29 @@ pub(super) const PROCESS_CHANGES_SQL: &str = "SELECT id, title, changed_at, sect
 pub(super) const INSERT_PROCESS_CHANGE_SQL: &str = "INSERT INTO process_changes \
      (title, changed_at, sector_id, responsible_id, district_id, created_at, seq) \
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+
+/// [`INSERT_PROCESS_CHANGE_SQL`] with `row` and its sequence number bound.
+pub(super) fn insert_process_change<'q, DB>(
+    row: &'q ProcessChangeRow,
+    seq: u64,
+) -> QueryScalar<'q, DB, i64, <DB as Database>::Arguments>
+where
+    DB: Database,
+    usize: ColumnIndex<DB::Row>,
+    i64: Type<DB> + for<'r> Decode<'r, DB>,
+    for<'t> i64: Encode<'t, DB>,
+    for<'t> Option<i64>: Encode<'t, DB> + Type<DB>,
+    for<'t> &'t str: Encode<'t, DB> + Type<DB>,
+{
+    sqlx::query_scalar(INSERT_PROCESS_CHANGE_SQL)
+        .bind(row.title.as_str())
+        .bind(row.changed_at)
+        .bind(row.sector.map(i64::from))
+        .bind(row.responsible.map(i64::from))
+        .bind(row.district)
+        .bind(row.created_at)
+        .bind(seq as i64)
+}
 
 /// A `process_changes` row as both backends select it.
 #[derive(Debug, sqlx::FromRow)]

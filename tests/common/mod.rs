@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod instances;
 pub mod pg;
 #[path = "../process_common/mod.rs"]
 pub mod process;

@@ -5,7 +5,7 @@
 use super::{PgStore, lock_seq, publish_seq};
 use crate::domain::Responsible;
 use crate::store::resolution::{
-    INSERT_PROCESS_CHANGE_SQL, RESPONSIBLE_SQL, ResponsibleRecord, UPSERT_RESPONSIBLE_SQL,
+    RESPONSIBLE_SQL, ResponsibleRecord, UPSERT_RESPONSIBLE_SQL, insert_process_change,
 };
 use crate::store::{ProcessChangeRow, StoreError};
 
@@ -41,16 +41,7 @@ impl PgStore {
     ) -> Result<(i64, u64), StoreError> {
         let mut tx = self.pool.begin().await?;
         let seq = lock_seq(&mut tx).await? + 1;
-        let id: i64 = sqlx::query_scalar(INSERT_PROCESS_CHANGE_SQL)
-            .bind(&row.title)
-            .bind(row.changed_at)
-            .bind(row.sector.map(i64::from))
-            .bind(row.responsible.map(i64::from))
-            .bind(row.district)
-            .bind(row.created_at)
-            .bind(seq as i64)
-            .fetch_one(&mut *tx)
-            .await?;
+        let id: i64 = insert_process_change(row, seq).fetch_one(&mut *tx).await?;
         publish_seq(&mut tx, seq).await?;
         tx.commit().await?;
         Ok((id, seq))

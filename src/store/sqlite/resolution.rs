@@ -5,7 +5,7 @@
 use super::{SqliteStore, read_seq, write_seq};
 use crate::domain::Responsible;
 use crate::store::resolution::{
-    INSERT_PROCESS_CHANGE_SQL, RESPONSIBLE_SQL, ResponsibleRecord, UPSERT_RESPONSIBLE_SQL,
+    RESPONSIBLE_SQL, ResponsibleRecord, UPSERT_RESPONSIBLE_SQL, insert_process_change,
 };
 use crate::store::{ProcessChangeRow, StoreError};
 
@@ -40,14 +40,7 @@ impl SqliteStore {
     ) -> Result<(i64, u64), StoreError> {
         self.in_write_tx(async |conn| {
             let seq = read_seq(conn).await? + 1;
-            let id: i64 = sqlx::query_scalar(INSERT_PROCESS_CHANGE_SQL)
-                .bind(&row.title)
-                .bind(row.changed_at)
-                .bind(row.sector.map(i64::from))
-                .bind(row.responsible.map(i64::from))
-                .bind(row.district)
-                .bind(row.created_at)
-                .bind(seq as i64)
+            let id: i64 = insert_process_change(row, seq)
                 .fetch_one(&mut *conn)
                 .await?;
             write_seq(conn, seq).await?;
