@@ -86,6 +86,20 @@ pub fn disk_bbox(cell: CellIndex) -> Option<crate::index::BBox> {
     })
 }
 
+/// The first index at or after `from` where `before` turns false (`before`
+/// must hold on a prefix of `v[from..]`): steps of 1, 2, 4, … then a binary
+/// search in the last step.
+pub(crate) fn gallop(v: &[u64], from: usize, before: impl Fn(u64) -> bool) -> usize {
+    let mut lo = from;
+    let mut step = 1;
+    while lo + step <= v.len() && before(v[lo + step - 1]) {
+        lo += step;
+        step *= 2;
+    }
+    let hi = (lo + step).min(v.len());
+    lo + v[lo..hi].partition_point(|&c| before(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -203,3 +203,18 @@ fn time_span_follows_writes() {
     assert_eq!(data.time_span(), Some((lo, hi + 10)));
     assert_eq!(Data::default().time_span(), None);
 }
+
+#[test]
+fn galloping_agrees_with_a_binary_search() {
+    let v: Vec<u64> = (0..1000u64).map(|i| i * 3 / 2).collect();
+    for from in [0, 1, 7, 500, 999, 1000] {
+        for x in [0u64, 1, 2, 100, 750, 1_497, 1_498, 5_000] {
+            let want = v.partition_point(|&c| c < x).max(from);
+            assert_eq!(
+                super::cells::gallop(&v, from, |c| c < x),
+                want,
+                "from {from} x {x}"
+            );
+        }
+    }
+}

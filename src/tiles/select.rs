@@ -19,7 +19,7 @@
 use super::TileError;
 use super::coord::{BUFFER, TileCoord};
 use crate::aggregate::CellCount;
-use crate::index::cells::{descendant_range, group_key, merge_ranges, parent_raw};
+use crate::index::cells::{descendant_range, gallop, group_key, merge_ranges, parent_raw};
 use crate::index::{BBox, Data, Filter};
 use h3o::{CellIndex, LatLng, Resolution};
 use std::collections::HashMap;
@@ -154,20 +154,6 @@ fn group_end(v: &[u64], start: usize, same: impl Fn(u64) -> bool) -> usize {
         k += 1;
     }
     if k < lim { k } else { gallop(v, k, same) }
-}
-
-/// The first index at or after `from` where `before` turns false (`before`
-/// must hold on a prefix of `v[from..]`): steps of 1, 2, 4, … then a binary
-/// search in the last step.
-fn gallop(v: &[u64], from: usize, before: impl Fn(u64) -> bool) -> usize {
-    let mut lo = from;
-    let mut step = 1;
-    while lo + step <= v.len() && before(v[lo + step - 1]) {
-        lo += step;
-        step *= 2;
-    }
-    let hi = (lo + step).min(v.len());
-    lo + v[lo..hi].partition_point(|&c| before(c))
 }
 
 /// Counts, per cell at `res`, the appeals passing `filter` (its `bbox` is

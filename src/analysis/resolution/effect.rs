@@ -4,7 +4,7 @@
 //! a verdict.
 
 use super::acc::{Acc, Summary};
-use crate::aggregate::parallel::run_parts;
+use super::window;
 use crate::analysis::stats::logrank::{LogRank, logrank_sorted};
 use crate::districts::DistrictMask;
 use crate::index::{Columns, Data, Filter};
@@ -134,22 +134,10 @@ pub fn effect(data: &Data, scope: &Scope, changed_at: i64, window_days: u32, as_
         ..Filter::default()
     };
     // [scope before, scope after, control before, control after]
+    let mut acc = window::tally_base(data, scope, (from, to, changed_at), as_of);
     let slot = |c: &Columns, i: usize| {
         2 * usize::from(!scope.holds(c, i)) + usize::from(c.created[i] >= changed_at)
     };
-    let ranges = data.base_ranges(&filter);
-    // The windows are a slice of time over every place: two threads.
-    let parts = run_parts(data, &ranges, 0, |part| {
-        let mut acc: [Acc; 4] = Default::default();
-        data.scan_base(part, &filter, |c, i| acc[slot(c, i)].add(c, i, as_of));
-        acc
-    });
-    let mut acc: [Acc; 4] = Default::default();
-    for part in parts {
-        for (a, b) in acc.iter_mut().zip(part) {
-            a.merge(b);
-        }
-    }
     data.delta
         .visit(&filter, |c, i| acc[slot(c, i)].add(c, i, as_of));
     let [mut sb, mut sa, mut cb, mut ca] = acc;
@@ -181,7 +169,9 @@ fn side(before: &mut Acc, after: &mut Acc) -> Side {
         (Some(x), Some(y)) if x > 0.0 => Some(y / x),
         _ => None,
     };
-    // `summary` sorted the observations, as the test needs.
+    // The test walks both samples in time order.
+    radsort::sort(&mut after.resolve);
+    radsort::sort(&mut before.resolve);
     let test = logrank_sorted(&after.resolve, &before.resolve).map(|r: LogRank| TestResult {
         name: "logrank",
         chi2: r.chi2,

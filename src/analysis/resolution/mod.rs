@@ -7,8 +7,10 @@ mod book;
 mod cache;
 pub mod effect;
 pub mod metric;
+mod period_lookup;
 mod ranking;
 mod table;
+mod window;
 
 pub use acc::{Acc, Summary, hours};
 pub use book::ChangeBook;

@@ -1,15 +1,20 @@
 //! The resolution table: Kaplan–Meier figures per group (sector, district,
 //! responsible unit or source) and calendar period. One scan of the index
-//! (two threads over the base) drops each appeal's observations into a dense
-//! slot per (group, period); each slot is then sorted and walked once.
+//! (two threads over the base; by district, one scan of each district's
+//! cover, districts shared out between the cores) drops each appeal's
+//! observations into a dense slot per (group, period); each slot's
+//! quantiles then come from a bucketed Kaplan–Meier walk
+//! (`stats::km_buckets`).
 
 use super::acc::{Acc, Summary};
+use super::period_lookup::PeriodLookup;
 use crate::aggregate::Periods;
 use crate::aggregate::parallel::run_parts;
-use crate::districts::Districts;
+use crate::districts::{District, Districts};
 use crate::index::{Columns, Data, Filter};
 use serde::Deserialize;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What the rows are grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -60,19 +65,44 @@ pub fn table(
     as_of: i64,
 ) -> Vec<Row> {
     let np = periods.len();
-    let mut rows = Vec::new();
+    let lookup = PeriodLookup::new(periods);
     match group {
         GroupBy::District => {
-            // One scan per district, each reading only that district's rows.
-            for d in districts.all() {
+            let chosen: Vec<&District> = districts
+                .all()
+                .iter()
+                .map(AsRef::as_ref)
+                .filter(|d| filter.district.as_ref().is_none_or(|x| x.id == d.id))
+                .collect();
+            // One scan per district, each reading only that district's cover
+            // ranges; districts are shared out between the cores whole (most
+            // are too small to split, and a district's slots stay in one
+            // core's cache).
+            let per = each_district(&chosen, |d| {
                 let mut f = filter.clone();
-                if filter.district.as_ref().is_some_and(|x| x.id != d.id) {
-                    continue;
-                }
                 f.district = Some(Arc::clone(&d.mask));
-                let slots = scan(data, &f, periods, 1, as_of, |_, _| 0);
-                rows.extend(finish(slots, np, |_| d.id));
-            }
+                let ranges = data.base_ranges(&f);
+                let mut slots = vec![Acc::default(); np];
+                tally(
+                    data,
+                    &f,
+                    &ranges,
+                    true,
+                    &lookup,
+                    as_of,
+                    &|_, _| 0,
+                    &mut slots,
+                );
+                summarise(&mut slots, 0)
+                    .into_iter()
+                    .map(|(p, summary)| Row {
+                        key: d.id,
+                        period: p as u32,
+                        summary,
+                    })
+                    .collect::<Vec<_>>()
+            });
+            per.into_iter().flatten().collect()
         }
         _ => {
             let keys = match group {
@@ -93,32 +123,80 @@ pub fn table(
                 GroupBy::Source => usize::from(c.source[i]),
                 _ => usize::from(c.responsible[i]),
             };
-            let slots = scan(data, filter, periods, keys, as_of, key);
-            rows = finish(slots, np, |k| k as i64);
+            let slots = scan(data, filter, &lookup, keys, as_of, key);
+            finish(slots, np, |k| k as i64)
         }
     }
-    rows
 }
 
-/// Tallies every appeal into slot `key · periods + period`.
-pub(super) fn scan(
+/// Runs `work` for each district on all cores, results in district order.
+fn each_district<T: Send>(list: &[&District], work: impl Fn(&District) -> T + Sync) -> Vec<T> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || list.len() < 2 {
+        return list.iter().map(|d| work(d)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let run = || {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(d) = list.get(i) else { break };
+            mine.push((i, work(d)));
+        }
+        mine
+    };
+    let mut all: Vec<(usize, T)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..cores.min(list.len())).map(|_| s.spawn(run)).collect();
+        let mut all = run();
+        for h in handles {
+            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        all
+    });
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, t)| t).collect()
+}
+
+/// Adds the base rows of `ranges` passing `filter` (and, with `delta`, the
+/// delta's) to slot `key · np + period` of `slots`.
+#[allow(clippy::too_many_arguments)]
+fn tally(
     data: &Data,
     filter: &Filter,
-    periods: &Periods,
+    ranges: &[(usize, usize)],
+    delta: bool,
+    lookup: &PeriodLookup,
+    as_of: i64,
+    key: &(impl Fn(&Columns, usize) -> usize + Sync),
+    slots: &mut [Acc],
+) {
+    let np = lookup.len();
+    let mut add = |c: &Columns, i: usize| {
+        if let Some(p) = lookup.index_of(c.created[i]) {
+            slots[key(c, i) * np + p as usize].add(c, i, as_of);
+        }
+    };
+    data.scan_base(ranges, filter, &mut add);
+    if delta {
+        data.delta.visit(filter, add);
+    }
+}
+
+/// Tallies every appeal into slot `key · periods + period` (two threads
+/// over the base).
+fn scan(
+    data: &Data,
+    filter: &Filter,
+    lookup: &PeriodLookup,
     keys: usize,
     as_of: i64,
     key: impl Fn(&Columns, usize) -> usize + Sync,
 ) -> Vec<Acc> {
-    let np = periods.len();
-    let n = keys * np;
+    let n = keys * lookup.len();
     let ranges = data.base_ranges(filter);
     let parts = run_parts(data, &ranges, 0, |part| {
         let mut slots = vec![Acc::default(); n];
-        data.scan_base(part, filter, |c, i| {
-            if let Some(p) = periods.index_of(c.created[i]) {
-                slots[key(c, i) * np + p as usize].add(c, i, as_of);
-            }
-        });
+        tally(data, filter, part, false, lookup, as_of, &key, &mut slots);
         slots
     });
     let mut it = parts.into_iter();
@@ -128,25 +206,23 @@ pub(super) fn scan(
             a.merge(b);
         }
     }
-    data.delta.visit(filter, |c, i| {
-        if let Some(p) = periods.index_of(c.created[i]) {
-            slots[key(c, i) * np + p as usize].add(c, i, as_of);
-        }
-    });
+    tally(data, filter, &[], true, lookup, as_of, &key, &mut slots);
     slots
 }
 
-/// Summarises the non-empty slots (on two threads: sorting dominates).
+/// The non-empty slots' figures, with their positions from `offset`.
+fn summarise(part: &mut [Acc], offset: usize) -> Vec<(usize, Summary)> {
+    part.iter_mut()
+        .enumerate()
+        .filter(|(_, a)| a.count > 0)
+        .map(|(j, a)| (offset + j, a.summary()))
+        .collect()
+}
+
+/// Summarises the non-empty slots on two threads.
 fn finish(mut slots: Vec<Acc>, np: usize, key_of: impl Fn(usize) -> i64) -> Vec<Row> {
     let mid = slots.len() / 2;
     let (lo, hi) = slots.split_at_mut(mid);
-    let summarise = |part: &mut [Acc], offset: usize| -> Vec<(usize, Summary)> {
-        part.iter_mut()
-            .enumerate()
-            .filter(|(_, a)| a.count > 0)
-            .map(|(j, a)| (offset + j, a.summary()))
-            .collect()
-    };
     let (a, b) = std::thread::scope(|s| {
         let h = s.spawn(|| summarise(hi, mid));
         let a = summarise(lo, 0);

@@ -31,51 +31,111 @@ pub struct Quantiles {
 }
 
 /// The first times at which the Kaplan–Meier estimate S(t) drops to or below
-/// each of `levels` (descending, e.g. `[0.5, 0.1]`), for observations sorted
-/// ascending by their packed value; also the event and censoring counts.
+/// each of `levels` (at most two, descending, e.g. `[0.5, 0.1]`), for
+/// observations sorted ascending by their packed value; also the event and
+/// censoring counts.
 ///
 /// S(t) = Π over event times tᵢ ≤ t of (1 − dᵢ / nᵢ), with dᵢ events at tᵢ and
 /// nᵢ observations still at risk just before tᵢ.
 pub fn quantiles_sorted(obs: &[u32], levels: &[f64], out: &mut [Option<u32>]) -> (u32, u32) {
-    let mut at_risk = obs.len() as f64;
-    let mut s = 1.0f64;
-    let mut next = 0;
-    let mut events = 0u32;
-    let mut i = 0;
-    for o in out.iter_mut() {
-        *o = None;
-    }
-    while i < obs.len() {
-        let t = obs[i] >> 1;
-        let mut d = 0u32;
-        let mut c = 0u32;
-        while i < obs.len() && obs[i] >> 1 == t {
-            if obs[i] & 1 == 0 {
-                d += 1;
-            } else {
-                c += 1;
-            }
-            i += 1;
-        }
-        if d > 0 {
-            s *= 1.0 - f64::from(d) / at_risk;
-            events += d;
-            // A tiny tolerance, so S = 0.5 reached through rounding counts as 0.5.
-            while next < levels.len() && s <= levels[next] + 1e-12 {
-                out[next] = Some(t);
-                next += 1;
-            }
-        }
-        at_risk -= f64::from(d + c);
-    }
+    let mut walk = Walk::new(obs.len(), levels);
+    walk.sorted(obs);
+    out.copy_from_slice(&walk.out[..out.len()]);
+    let events = obs.iter().filter(|&&o| o & 1 == 0).count() as u32;
     (events, obs.len() as u32 - events)
 }
 
+/// The Kaplan–Meier walk over one sample in ascending order, fed in sorted
+/// pieces (or, by [`super::km_buckets`], whole buckets of events at once);
+/// stops caring once every level is reached.
+pub(crate) struct Walk<'a> {
+    /// Observations not yet passed.
+    pub at_risk: f64,
+    /// S just after the last event passed.
+    pub s: f64,
+    levels: &'a [f64],
+    next: usize,
+    /// The time each level was reached at, in `levels` order (at most 2).
+    pub out: [Option<u32>; 2],
+}
+
+/// A tiny tolerance, so S = 0.5 reached through rounding counts as 0.5.
+const TOL: f64 = 1e-12;
+
+impl<'a> Walk<'a> {
+    /// A walk over `n` observations for (at most two) descending `levels`.
+    pub fn new(n: usize, levels: &'a [f64]) -> Self {
+        Walk {
+            at_risk: n as f64,
+            s: 1.0,
+            levels: &levels[..levels.len().min(2)],
+            next: 0,
+            out: [None; 2],
+        }
+    }
+
+    /// True once every level is reached.
+    pub fn done(&self) -> bool {
+        self.next == self.levels.len()
+    }
+
+    /// Passes observations sorted ascending, all later than those passed.
+    pub fn sorted(&mut self, obs: &[u32]) {
+        let mut i = 0;
+        while i < obs.len() && !self.done() {
+            let t = obs[i] >> 1;
+            let mut d = 0u32;
+            let mut c = 0u32;
+            while i < obs.len() && obs[i] >> 1 == t {
+                if obs[i] & 1 == 0 {
+                    d += 1;
+                } else {
+                    c += 1;
+                }
+                i += 1;
+            }
+            if d > 0 {
+                self.s *= 1.0 - f64::from(d) / self.at_risk;
+                while !self.done() && self.s <= self.levels[self.next] + TOL {
+                    self.out[self.next] = Some(t);
+                    self.next += 1;
+                }
+            }
+            self.at_risk -= f64::from(d + c);
+        }
+    }
+
+    /// Passes `d` events, all later than those passed and earlier than those
+    /// to come, in one step (1 − d/n is the product of the steps of any tie
+    /// structure among them, as no censoring falls between), unless S would
+    /// reach the next level among them: then returns false and passes
+    /// nothing, and the caller feeds them sorted.
+    pub fn events(&mut self, d: u32) -> bool {
+        let s = self.s * (1.0 - f64::from(d) / self.at_risk);
+        if !self.done() && s <= self.levels[self.next] + TOL {
+            return false;
+        }
+        self.s = s;
+        self.at_risk -= f64::from(d);
+        true
+    }
+
+    /// Passes `c` censorings (S does not change).
+    pub fn censored(&mut self, c: u32) {
+        self.at_risk -= f64::from(c);
+    }
+}
+
 /// Median and p90 (first times with S(t) ≤ 0.5 and ≤ 0.1) of packed
-/// observations; sorts them.
+/// observations; reorders them (not necessarily into sorted order: see
+/// [`super::km_buckets`]).
 pub fn median_p90(obs: &mut [u32]) -> Quantiles {
-    // An LSD radix sort (`radsort`): sorting is most of a resolution table's
-    // time, and a comparison sort took 3× longer on 30 000-row groups.
+    super::km_buckets::median_p90(obs)
+}
+
+/// [`median_p90`] by sorting the whole sample (an LSD radix sort) and
+/// walking it: the reference the bucketed walk is tested against.
+pub fn median_p90_sorting(obs: &mut [u32]) -> Quantiles {
     radsort::sort(obs);
     let mut out = [None; 2];
     let (events, censored) = quantiles_sorted(obs, &[0.5, 0.1], &mut out);

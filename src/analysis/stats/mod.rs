@@ -5,6 +5,7 @@ pub mod emerging;
 pub mod fdr;
 pub mod gistar;
 pub mod kaplan_meier;
+pub mod km_buckets;
 pub mod logrank;
 pub mod mann_kendall;
 pub mod normal;

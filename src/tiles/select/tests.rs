@@ -67,17 +67,6 @@ fn group_ends_where_the_run_ends() {
 }
 
 #[test]
-fn gallop_finds_the_partition_point() {
-    let v: Vec<u64> = (0..1000).map(|i| i * 3).collect();
-    for from in [0, 1, 10, 500, 999, 1000] {
-        for x in [0u64, 1, 2, 3, 30, 31, 1500, 2997, 2998, 5000] {
-            let want = v.partition_point(|&c| c < x).max(from);
-            assert_eq!(gallop(&v, from, |c| c < x), want, "from {from} x {x}");
-        }
-    }
-}
-
-#[test]
 fn cover_holds_every_point_of_the_box() {
     let mut rng = ChaCha8Rng::seed_from_u64(9);
     let mut boxes: Vec<BBox> = Vec::new();
