@@ -219,6 +219,7 @@ def main():
         res["propagation"] = propagation(bin_, pg, logdir, args.writes)
     finally:
         cluster.remove()
+    args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / f"pg-{args.appeals}.json"
     out.write_text(json.dumps(res, indent=2))
     load.log(f"wrote {out}")

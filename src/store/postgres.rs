@@ -7,6 +7,7 @@
 mod batch;
 mod changes;
 mod copy;
+mod copy_out;
 mod districts;
 mod fixes;
 mod load;

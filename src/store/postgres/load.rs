@@ -1,6 +1,6 @@
 //! Streaming appeals out of PostgreSQL for the index. A full load splits the
-//! id range over several connections, each decoding its rows on its own task
-//! (decoding, not the database, bounds one connection), and hands them on in
+//! id range over several connections, each reading a binary COPY
+//! (`copy_out`) and decoding it on its own task, and hands them on in
 //! chunks through a bounded channel: memory stays at a few chunks, never the
 //! whole table.
 
@@ -9,7 +9,9 @@ use crate::store::rows::index_row;
 use crate::store::{IndexRow, StoreError};
 use futures_util::stream::{self, BoxStream};
 use futures_util::{StreamExt, TryStreamExt};
+use super::copy_out;
 use sqlx::PgPool;
+use sqlx::postgres::PgPoolCopyExt;
 
 /// Connections a full load reads over (at most the pool's size less one,
 /// so requests can still be served).
@@ -65,14 +67,39 @@ async fn full_load(pool: &PgPool, tx: &tokio::sync::mpsc::Sender<Chunk>) -> Resu
         let (from, to) = (lo + k * step, (lo + (k + 1) * step).min(hi + 1));
         let (pool, tx) = (pool.clone(), tx.clone());
         tasks.push(tokio::spawn(async move {
-            let sql = format!("SELECT {INDEX_COLUMNS} FROM appeals WHERE id >= $1 AND id < $2");
-            let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(from).bind(to);
-            send_chunks(q.fetch(&pool), &tx).await
+            let copy = pool.copy_out_raw(&copy_out::statement(from, to)).await?;
+            send_copied(copy, &tx).await
         }));
     }
     for t in tasks {
         t.await
             .map_err(|e| StoreError::Corrupt(format!("load task failed: {e}")))??;
+    }
+    Ok(())
+}
+
+/// Decodes a binary COPY stream into chunks sent on `tx`.
+async fn send_copied(
+    mut bytes: BoxStream<'static, Result<bytes::Bytes, sqlx::Error>>,
+    tx: &tokio::sync::mpsc::Sender<Chunk>,
+) -> Result<(), StoreError> {
+    let mut decoder = copy_out::Decoder::default();
+    let mut buf = Vec::with_capacity(CHUNK);
+    while let Some(b) = bytes.try_next().await? {
+        decoder.feed(&b, &mut buf)?;
+        if buf.len() >= CHUNK {
+            let full = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK));
+            if tx.send(Ok(full)).await.is_err() {
+                // The consumer stopped reading; the stream is read out, so
+                // the connection goes back to the pool usable.
+                while bytes.try_next().await?.is_some() {}
+                return Ok(());
+            }
+        }
+    }
+    decoder.finish()?;
+    if !buf.is_empty() {
+        let _ = tx.send(Ok(buf)).await;
     }
     Ok(())
 }
