@@ -379,10 +379,19 @@ async fn catch_up(store: &Store, data: &mut Data, db_seq: u64) -> Result<usize, 
     let mut rows = store.rows_since(data.seq);
     let mut buf = Vec::with_capacity(LOAD_CHUNK);
     let mut n = 0usize;
+    // A full load into an empty index holds each id once: no lookups.
+    let fresh = data.seq == 0 && data.is_empty();
+    let apply = |data: &mut Data, buf: &[crate::store::IndexRow]| {
+        if fresh {
+            data.append_fresh(buf, db_seq);
+        } else {
+            data.apply(buf, db_seq);
+        }
+    };
     while let Some(row) = rows.try_next().await? {
         buf.push(row);
         if buf.len() == LOAD_CHUNK {
-            data.apply(&buf, db_seq);
+            apply(data, &buf);
             n += buf.len();
             buf.clear();
             if n % LOG_EVERY < LOAD_CHUNK {
@@ -391,6 +400,6 @@ async fn catch_up(store: &Store, data: &mut Data, db_seq: u64) -> Result<usize, 
         }
     }
     n += buf.len();
-    data.apply(&buf, db_seq);
+    apply(data, &buf);
     Ok(n)
 }

@@ -87,22 +87,6 @@ impl Columns {
         self.responsible.push(row.responsible);
     }
 
-    /// Copies row `i` of `other` to the end.
-    pub fn push_from(&mut self, other: &Columns, i: usize) {
-        self.cell.push(other.cell[i]);
-        self.lat.push(other.lat[i]);
-        self.lon.push(other.lon[i]);
-        self.created.push(other.created[i]);
-        self.resolve.push(other.resolve[i]);
-        self.sector.push(other.sector[i]);
-        self.status.push(other.status[i]);
-        self.source.push(other.source[i]);
-        self.id.push(other.id[i]);
-        self.due.push(other.due[i]);
-        self.first_response.push(other.first_response[i]);
-        self.responsible.push(other.responsible[i]);
-    }
-
     /// Overwrites the mutable state (status, resolution) of row `i`.
     pub fn set_state(&mut self, i: usize, row: &IndexRow) {
         self.status[i] = row.status.code();
@@ -121,32 +105,6 @@ impl Columns {
     pub fn resolved_at(&self, i: usize) -> Option<i64> {
         let r = self.resolve[i];
         (r != UNRESOLVED).then(|| self.created[i] + i64::from(r))
-    }
-
-    /// Rows in (cell, id) order, merging `self` (already sorted) with `extra`
-    /// (any order). The result is the new sorted base.
-    pub fn merged_with(&self, extra: &Columns) -> Columns {
-        let order = sorted_order(extra);
-        let mut out = Columns::default();
-        out.reserve(self.len() + extra.len());
-        let (mut a, mut b) = (0, 0);
-        while a < self.len() || b < order.len() {
-            let take_self = match (a < self.len(), b < order.len()) {
-                (true, true) => {
-                    let j = order[b] as usize;
-                    (self.cell[a], self.id[a]) <= (extra.cell[j], extra.id[j])
-                }
-                (x, _) => x,
-            };
-            if take_self {
-                out.push_from(self, a);
-                a += 1;
-            } else {
-                out.push_from(extra, order[b] as usize);
-                b += 1;
-            }
-        }
-        out
     }
 
     /// Heap bytes held by the columns.
@@ -195,99 +153,5 @@ fn resolve_secs(created: i64, resolved: Option<i64>) -> u32 {
         // Validation guarantees resolved >= created; clamp anything odd from the database.
         Some(r) => u32::try_from((r - created).max(0)).unwrap_or(UNRESOLVED - 1),
         None => UNRESOLVED,
-    }
-}
-
-/// Below this many rows one thread sorts; above, two (a cold start sorts
-/// every appeal at once).
-const PAR_SORT_MIN: usize = 1 << 20;
-
-/// Row positions of `c` in (cell, id) order: two halves sorted on two
-/// threads, then merged.
-fn sorted_order(c: &Columns) -> Vec<u32> {
-    let key = |i: &u32| (c.cell[*i as usize], c.id[*i as usize]);
-    let mut order: Vec<u32> = (0..c.len() as u32).collect();
-    if order.len() < PAR_SORT_MIN {
-        order.sort_unstable_by_key(key);
-        return order;
-    }
-    let (left, right) = order.split_at_mut(c.len() / 2);
-    std::thread::scope(|s| {
-        s.spawn(|| left.sort_unstable_by_key(key));
-        right.sort_unstable_by_key(key);
-    });
-    let (left, right) = order.split_at(c.len() / 2);
-    let mut out = Vec::with_capacity(order.len());
-    let (mut a, mut b) = (0, 0);
-    while a < left.len() && b < right.len() {
-        if key(&left[a]) <= key(&right[b]) {
-            out.push(left[a]);
-            a += 1;
-        } else {
-            out.push(right[b]);
-            b += 1;
-        }
-    }
-    out.extend_from_slice(&left[a..]);
-    out.extend_from_slice(&right[b..]);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(id: i64, cell: u64) -> IndexRow {
-        IndexRow {
-            id,
-            cell,
-            lat: 55.0,
-            lon: 49.0,
-            created_at: 1_000,
-            sector: 1,
-            status: Status::Resolved,
-            resolved_at: Some(4_600),
-            source: "vk".into(),
-            responsible: 3,
-            due_at: Some(1_000 + 86_400),
-            first_response_at: None,
-        }
-    }
-
-    #[test]
-    fn merge_keeps_cell_then_id_order() {
-        let mut base = Columns::default();
-        for (id, cell) in [(1, 10), (5, 20), (2, 30)] {
-            base.push(&row(id, cell), 0);
-        }
-        let mut extra = Columns::default();
-        for (id, cell) in [(9, 25), (3, 20), (4, 5)] {
-            extra.push(&row(id, cell), 0);
-        }
-        let m = base.merged_with(&extra);
-        assert_eq!(m.cell, [5, 10, 20, 20, 25, 30]);
-        assert_eq!(m.id, [4, 1, 3, 5, 9, 2]);
-        assert_eq!(m.resolved_at(0), Some(4_600));
-        assert_eq!(
-            (m.due[0], m.first_response[0], m.responsible[0]),
-            (86_400, NO_TIME, 3)
-        );
-    }
-
-    #[test]
-    fn the_two_thread_sort_orders_like_one_sort() {
-        // Above PAR_SORT_MIN, with repeated cells so ids break ties.
-        let n = PAR_SORT_MIN + 1_001;
-        let mut c = Columns::default();
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        for id in 0..n as i64 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            c.push(&row(id, x % 50_000), 0);
-        }
-        let mut want: Vec<u32> = (0..n as u32).collect();
-        want.sort_by_key(|&i| (c.cell[i as usize], c.id[i as usize]));
-        assert_eq!(sorted_order(&c), want);
     }
 }

@@ -15,6 +15,8 @@ pub struct Delta {
     cols: Columns,
     // foldhash: ids are ours, not an attacker's, and this map is hit per write.
     by_id: std::collections::HashMap<i64, u32, foldhash::fast::RandomState>,
+    /// Rows `0..mapped` are in `by_id` (a full load appends without it).
+    mapped: usize,
     tree: RTree<Point>,
     /// Rows `0..treed` are in the tree.
     treed: usize,
@@ -41,7 +43,10 @@ impl Delta {
     pub fn push(&mut self, row: &IndexRow, source: u16, with_tree: bool) {
         let i = self.cols.len() as u32;
         self.cols.push(row, source);
-        self.by_id.insert(row.id, i);
+        if self.mapped == i as usize {
+            self.by_id.insert(row.id, i);
+            self.mapped += 1;
+        }
         if with_tree && self.treed == i as usize {
             // The tree stores the same rounded coordinates the scan compares.
             let lon = from_fixed(to_fixed(row.lon));
@@ -51,8 +56,20 @@ impl Delta {
         }
     }
 
+    /// Appends a row of a full load, whose ids are all new and distinct:
+    /// neither tree nor id map (a tenth of a cold start went to the map,
+    /// which the compaction at the load's end throws away).
+    pub fn push_unmapped(&mut self, row: &IndexRow, source: u16) {
+        self.cols.push(row, source);
+    }
+
     /// Updates the state of an appeal held here; false if it is not here.
     pub fn update(&mut self, row: &IndexRow) -> bool {
+        while self.mapped < self.cols.len() {
+            self.by_id
+                .insert(self.cols.id[self.mapped], self.mapped as u32);
+            self.mapped += 1;
+        }
         match self.by_id.get(&row.id) {
             Some(&i) => {
                 self.cols.set_state(i as usize, row);

@@ -12,6 +12,7 @@ mod columns;
 mod delta;
 mod extent;
 mod filter;
+mod merge;
 pub mod snapshot;
 pub mod spatial;
 mod split;
@@ -212,7 +213,13 @@ impl Data {
     }
 
     fn source_id(&mut self, name: &str) -> u16 {
-        if let Some(&id) = self.source_ids.get(name) {
+        // A deployment has a handful of channels: comparing a few short
+        // names beats hashing one per row.
+        if self.sources.len() <= 8 {
+            if let Some(i) = self.sources.iter().position(|s| s == name) {
+                return i as u16;
+            }
+        } else if let Some(&id) = self.source_ids.get(name) {
             return id;
         }
         // More than 65 535 channels is not a real deployment; fold the rest into the last.
@@ -241,6 +248,18 @@ impl Data {
         if !self.bulk && self.delta.len() >= MERGE_MIN.max(self.base.len() / 16) {
             self.compact();
         }
+    }
+
+    /// Appends the rows of a full load to an empty index in bulk mode (ids
+    /// distinct, none held yet), without looking each one up first.
+    pub fn append_fresh(&mut self, rows: &[IndexRow], seq: u64) {
+        debug_assert!(self.bulk && self.base.is_empty());
+        self.span.take();
+        for row in rows {
+            let src = self.source_id(&row.source);
+            self.delta.push_unmapped(row, src);
+        }
+        self.seq = self.seq.max(seq);
     }
 
     /// Starts or ends a bulk load. A bulk load appends writes without

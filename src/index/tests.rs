@@ -218,3 +218,23 @@ fn galloping_agrees_with_a_binary_search() {
         }
     }
 }
+
+#[test]
+fn a_full_load_appends_fresh_and_still_takes_updates() {
+    let rows = random_rows(100, 4);
+    let mut data = Data::default();
+    data.set_bulk(true);
+    data.append_fresh(&rows, 5);
+    // A change to an appended row before the load ends updates it in place.
+    let mut changed = rows[10].clone();
+    changed.status = Status::Resolved;
+    changed.resolved_at = Some(changed.created_at + 60);
+    data.apply(std::slice::from_ref(&changed), 6);
+    data.set_bulk(false);
+    assert_eq!((data.len(), data.seq), (100, 6));
+    let mut all = rows.clone();
+    all[10] = changed;
+    let want = Data::from_rows(all, 6);
+    assert_eq!(data.base, want.base);
+    assert!(data.delta.is_empty());
+}

@@ -247,10 +247,22 @@ mod tests {
             d.finish().expect("ends with the trailer");
             assert_eq!(out.len(), 2, "chunks of {size}");
             let (a, b) = (&out[0], &out[1]);
-            assert_eq!((a.id, a.source.as_str(), a.resolved_at), (1, "portal", Some(1_700_003_600)));
-            assert_eq!((b.id, b.source.as_str(), b.resolved_at), (2, "телефон", None));
-            assert_eq!((a.lat, a.lon, a.cell), (55.75, -179.99, 0x08b2_0000_0000_0fff));
-            assert_eq!((a.sector, a.status, a.responsible), (4, Status::Resolved, 3));
+            assert_eq!(
+                (a.id, a.source.as_str(), a.resolved_at),
+                (1, "portal", Some(1_700_003_600))
+            );
+            assert_eq!(
+                (b.id, b.source.as_str(), b.resolved_at),
+                (2, "телефон", None)
+            );
+            assert_eq!(
+                (a.lat, a.lon, a.cell),
+                (55.75, -179.99, 0x08b2_0000_0000_0fff)
+            );
+            assert_eq!(
+                (a.sector, a.status, a.responsible),
+                (4, Status::Resolved, 3)
+            );
             assert_eq!((a.due_at, a.first_response_at), (None, Some(1_700_000_100)));
         }
     }
@@ -260,7 +272,8 @@ mod tests {
         let all = stream();
         let mut d = Decoder::default();
         let mut out = Vec::new();
-        d.feed(&all[..all.len() - 5], &mut out).expect("partial is fine");
+        d.feed(&all[..all.len() - 5], &mut out)
+            .expect("partial is fine");
         assert!(d.finish().is_err(), "cut inside a row");
         let mut bad = all.clone();
         bad[0] = b'X';

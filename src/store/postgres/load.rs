@@ -4,12 +4,12 @@
 //! chunks through a bounded channel: memory stays at a few chunks, never the
 //! whole table.
 
+use super::copy_out;
 use crate::store::rows::INDEX_COLUMNS;
 use crate::store::rows::index_row;
 use crate::store::{IndexRow, StoreError};
 use futures_util::stream::{self, BoxStream};
 use futures_util::{StreamExt, TryStreamExt};
-use super::copy_out;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolCopyExt;
 
