@@ -6,13 +6,13 @@
 //! here is applied" — the version ETags and tile caches rely on.
 
 pub mod follow;
+mod load;
 
 use crate::analysis::fixes::{Fix, FixBook};
 use crate::districts::{DistrictInput, Districts, ParsedDistrict, parse::parse_geometry};
 use crate::domain::{Appeal, Catalogue, Responsible, ResponsibleBook};
-use crate::index::{Data, Index, snapshot};
+use crate::index::{Index, snapshot};
 use crate::store::{FixRow, NewDistrict, Store, StoreError, StoreOptions, WriteResult};
-use futures_util::TryStreamExt;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -69,7 +69,7 @@ impl Engine {
         };
         let from_snapshot = snap.is_some();
         let mut data = snap.unwrap_or_default();
-        let caught_up = catch_up(&store, &mut data, db_seq).await?;
+        let caught_up = load::catch_up(&store, &mut data, db_seq).await?;
         data = tokio::task::spawn_blocking(move || {
             data.set_bulk(false);
             data
@@ -366,40 +366,4 @@ async fn load_fixes(store: &Store) -> Result<FixBook, StoreError> {
     .map_err(|e| StoreError::Corrupt(e.to_string()))?
     .map_err(StoreError::Corrupt)?;
     Ok(FixBook::new(fixes))
-}
-
-/// Rows applied per step while loading, and how often progress is logged.
-const LOAD_CHUNK: usize = 65_536;
-const LOG_EVERY: usize = 1_000_000;
-
-/// Streams the rows changed after `data.seq` into `data` (in bulk mode; the
-/// caller ends it), logging progress; returns how many rows were read.
-async fn catch_up(store: &Store, data: &mut Data, db_seq: u64) -> Result<usize, StoreError> {
-    data.set_bulk(true);
-    let mut rows = store.rows_since(data.seq);
-    let mut buf = Vec::with_capacity(LOAD_CHUNK);
-    let mut n = 0usize;
-    // A full load into an empty index holds each id once: no lookups.
-    let fresh = data.seq == 0 && data.is_empty();
-    let apply = |data: &mut Data, buf: &[crate::store::IndexRow]| {
-        if fresh {
-            data.append_fresh(buf, db_seq);
-        } else {
-            data.apply(buf, db_seq);
-        }
-    };
-    while let Some(row) = rows.try_next().await? {
-        buf.push(row);
-        if buf.len() == LOAD_CHUNK {
-            apply(data, &buf);
-            n += buf.len();
-            buf.clear();
-            if n % LOG_EVERY < LOAD_CHUNK {
-                tracing::info!(rows = n, "loading appeals from the database");
-            }
-        }
-    }
-    n += buf.len();
-    apply(data, &buf);
-    Ok(n)
 }
