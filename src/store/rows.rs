@@ -30,15 +30,24 @@ where
         lat: r.try_get(2)?,
         lon: r.try_get(3)?,
         created_at: r.try_get(4)?,
-        sector: u8::try_from(sector)
-            .map_err(|_| StoreError::Corrupt(format!("sector {sector}")))?,
-        status: Status::from_code(u8::try_from(status).unwrap_or(0)),
+        sector: sector_id(sector)?,
+        status: status_of(status),
         resolved_at: r.try_get(7)?,
         source: r.try_get(8)?,
         responsible: responsible_id(r.try_get(9)?)?,
         due_at: r.try_get(10)?,
         first_response_at: r.try_get(11)?,
     })
+}
+
+/// A stored `sector_id` as the index's u8.
+pub(super) fn sector_id(v: i64) -> Result<u8, StoreError> {
+    u8::try_from(v).map_err(|_| StoreError::Corrupt(format!("sector {v}")))
+}
+
+/// A stored status code as a [`Status`] (an unknown code reads as new).
+pub(super) fn status_of(v: i64) -> Status {
+    Status::from_code(u8::try_from(v).unwrap_or(0))
 }
 
 /// A stored `responsible_id` as the index's u16 (NULL is [`NO_RESPONSIBLE`]).

@@ -5,8 +5,7 @@
 //! format is fixed-width integers and floats, read here straight from the
 //! bytes.
 
-use crate::domain::Status;
-use crate::store::rows::{INDEX_COLUMNS, responsible_id};
+use crate::store::rows::{INDEX_COLUMNS, responsible_id, sector_id, status_of};
 use crate::store::{IndexRow, StoreError};
 
 /// The signature, flags and header-extension length that open the data.
@@ -135,8 +134,8 @@ fn row(c: &mut Cursor<'_>) -> Result<Option<Option<IndexRow>>, StoreError> {
         lat: f64::from_bits(lat as u64),
         lon: f64::from_bits(lon as u64),
         created_at,
-        sector: u8::try_from(sector).map_err(|_| corrupt(&format!("sector {sector}")))?,
-        status: Status::from_code(u8::try_from(status).unwrap_or(0)),
+        sector: sector_id(sector)?,
+        status: status_of(status),
         resolved_at,
         source,
         responsible: responsible_id(responsible)?,
@@ -198,6 +197,7 @@ fn corrupt(what: &str) -> StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Status;
 
     /// One row in the binary format, as PostgreSQL writes it.
     fn encoded(id: i64, source: &str, resolved: Option<i64>) -> Vec<u8> {

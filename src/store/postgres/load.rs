@@ -87,20 +87,15 @@ async fn send_copied(
     let mut buf = Vec::with_capacity(CHUNK);
     while let Some(b) = bytes.try_next().await? {
         decoder.feed(&b, &mut buf)?;
-        if buf.len() >= CHUNK {
-            let full = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK));
-            if tx.send(Ok(full)).await.is_err() {
-                // The consumer stopped reading; the stream is read out, so
-                // the connection goes back to the pool usable.
-                while bytes.try_next().await?.is_some() {}
-                return Ok(());
-            }
+        if !pass_full(&mut buf, tx).await {
+            // The consumer stopped reading; the stream is read out, so the
+            // connection goes back to the pool usable.
+            while bytes.try_next().await?.is_some() {}
+            return Ok(());
         }
     }
     decoder.finish()?;
-    if !buf.is_empty() {
-        let _ = tx.send(Ok(buf)).await;
-    }
+    pass_rest(buf, tx).await;
     Ok(())
 }
 
@@ -112,15 +107,28 @@ async fn send_chunks(
     let mut buf = Vec::with_capacity(CHUNK);
     while let Some(r) = rows.try_next().await? {
         buf.push(index_row(&r)?);
-        if buf.len() == CHUNK {
-            let full = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK));
-            if tx.send(Ok(full)).await.is_err() {
-                return Ok(()); // the consumer stopped reading
-            }
+        if !pass_full(&mut buf, tx).await {
+            return Ok(()); // the consumer stopped reading
         }
     }
+    pass_rest(buf, tx).await;
+    Ok(())
+}
+
+/// Sends `buf` on once it holds a chunk; false when the consumer stopped
+/// reading.
+async fn pass_full(buf: &mut Vec<IndexRow>, tx: &tokio::sync::mpsc::Sender<Chunk>) -> bool {
+    if buf.len() < CHUNK {
+        return true;
+    }
+    let full = std::mem::replace(buf, Vec::with_capacity(CHUNK));
+    tx.send(Ok(full)).await.is_ok()
+}
+
+/// Sends the rows left at the end of a stream.
+async fn pass_rest(buf: Vec<IndexRow>, tx: &tokio::sync::mpsc::Sender<Chunk>) {
     if !buf.is_empty() {
+        // A consumer that stopped reading has nothing left to be told.
         let _ = tx.send(Ok(buf)).await;
     }
-    Ok(())
 }
