@@ -86,6 +86,35 @@ pub fn disk_bbox(cell: CellIndex) -> Option<crate::index::BBox> {
     })
 }
 
+/// The row ranges of the cell-sorted column `cells` holding the cell
+/// ranges `ranges` (inclusive bounds), empty ones left out. Each search
+/// gallops on from where the previous one ended: the ranges mostly ascend
+/// and lie close together, so it touches a few nearby cache lines where two
+/// binary searches over the whole column per range missed the cache at
+/// every step (a sixth of a district table's time); a range that starts
+/// lower than the one before searches from the start again.
+pub(crate) fn row_ranges(
+    cells: &[u64],
+    ranges: impl IntoIterator<Item = (u64, u64)>,
+) -> Vec<(usize, usize)> {
+    let mut from = 0;
+    let mut prev = 0;
+    ranges
+        .into_iter()
+        .map(|(lo, hi)| {
+            if lo < prev {
+                from = 0;
+            }
+            prev = lo;
+            let a = gallop(cells, from, |c| c < lo);
+            let b = gallop(cells, a, |c| c <= hi);
+            from = b;
+            (a, b)
+        })
+        .filter(|(a, b)| a < b)
+        .collect()
+}
+
 /// The first index at or after `from` where `before` turns false (`before`
 /// must hold on a prefix of `v[from..]`): steps of 1, 2, 4, … then a binary
 /// search in the last step.

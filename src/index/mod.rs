@@ -24,7 +24,7 @@ pub use spatial::BBox;
 
 use crate::districts::mask::{CellRange, intersect};
 use crate::store::IndexRow;
-use cells::gallop;
+use cells::row_ranges;
 use h3o::CellIndex;
 use parking_lot::RwLock;
 use std::collections::HashMap;
@@ -92,25 +92,7 @@ impl Data {
             (None, Some(b)) => b,
             (None, None) => return vec![(0, cells.len())],
         };
-        // A district's cover has thousands of ranges: each search gallops on
-        // from where the previous one ended (two cold binary searches over
-        // the whole base per range were a sixth of a district table's time).
-        let mut from = 0;
-        let mut prev = 0;
-        ranges
-            .into_iter()
-            .map(|(lo, hi)| {
-                if lo < prev {
-                    from = 0;
-                }
-                prev = lo;
-                let a = gallop(cells, from, |c| c < lo);
-                let b = gallop(cells, a, |c| c <= hi);
-                from = b;
-                (a, b)
-            })
-            .filter(|(a, b)| a < b)
-            .collect()
+        row_ranges(cells, ranges)
     }
 
     /// Calls `f` for the base rows of `ranges` that pass the filter, in order.

@@ -19,7 +19,9 @@
 use super::TileError;
 use super::coord::{BUFFER, TileCoord};
 use crate::aggregate::CellCount;
-use crate::index::cells::{descendant_range, gallop, group_key, merge_ranges, parent_raw};
+use crate::index::cells::{
+    descendant_range, gallop, group_key, merge_ranges, parent_raw, row_ranges,
+};
 use crate::index::{BBox, Data, Filter};
 use h3o::{CellIndex, LatLng, Resolution};
 use std::collections::HashMap;
@@ -119,22 +121,7 @@ pub fn cover(bbox: &BBox) -> Option<Vec<(u64, u64)>> {
 pub fn base_rows(data: &Data, bbox: Option<&BBox>) -> Vec<(usize, usize)> {
     let cells = &data.base.cell;
     match bbox.and_then(cover) {
-        Some(ranges) => {
-            // The ranges ascend and lie close together: galloping from the
-            // previous end touches a few nearby cache lines, where binary
-            // searches over the whole column would miss the cache each step.
-            let mut at = 0;
-            let mut out = Vec::with_capacity(ranges.len());
-            for (lo, hi) in ranges {
-                let a = gallop(cells, at, |c| c < lo);
-                let b = gallop(cells, a, |c| c <= hi);
-                if a < b {
-                    out.push((a, b));
-                }
-                at = b;
-            }
-            out
-        }
+        Some(ranges) => row_ranges(cells, ranges),
         None => vec![(0, cells.len())],
     }
 }
