@@ -43,3 +43,27 @@ pub fn run_parts<T: Send>(
         out
     })
 }
+
+/// Cut resolution for [`run_parts`] callers whose per-piece results merge in
+/// any order: a cut only has to avoid splitting a finest cell, so finding it
+/// steps over a few rows instead of to the next base cell (millions of rows).
+pub const ANY_CUT: u8 = 15;
+
+/// Runs `a` and `b` at once, `b` on a second thread when there is a core for it.
+pub fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 {
+        return (a(), b());
+    }
+    std::thread::scope(|s| {
+        let h = s.spawn(b);
+        let ra = a();
+        (
+            ra,
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        )
+    })
+}

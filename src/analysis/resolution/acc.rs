@@ -2,7 +2,7 @@
 //! as a (possibly censored) observation, plus counts of deadlines missed.
 //! Shared by the resolution table, the ranking and process-change effects.
 
-use crate::analysis::stats::kaplan_meier::{self, pack};
+use crate::analysis::stats::kaplan_meier::{self, Quantiles, pack};
 use crate::index::{Columns, NO_TIME, UNRESOLVED};
 use serde::Serialize;
 
@@ -66,9 +66,20 @@ impl Acc {
         self.overdue += other.overdue;
     }
 
-    /// The group's figures (sorts its observations).
+    /// The group's figures (reorders its observations).
     pub fn summary(&mut self) -> Summary {
         let r = kaplan_meier::median_p90(&mut self.resolve);
+        self.summary_with(r)
+    }
+
+    /// [`Acc::summary`], leaving `resolve` sorted ascending for a test that
+    /// walks it in time order: one sort serves both.
+    pub fn summary_sorting(&mut self) -> Summary {
+        let r = kaplan_meier::median_p90_sorting(&mut self.resolve);
+        self.summary_with(r)
+    }
+
+    fn summary_with(&mut self, r: Quantiles) -> Summary {
         let f = kaplan_meier::median_p90(&mut self.first);
         Summary {
             count: self.count,

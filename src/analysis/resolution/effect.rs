@@ -5,6 +5,7 @@
 
 use super::acc::{Acc, Summary};
 use super::window;
+use crate::aggregate::parallel::join;
 use crate::analysis::stats::logrank::{LogRank, logrank_sorted};
 use crate::districts::DistrictMask;
 use crate::index::{Columns, Data, Filter};
@@ -141,8 +142,7 @@ pub fn effect(data: &Data, scope: &Scope, changed_at: i64, window_days: u32, as_
     data.delta
         .visit(&filter, |c, i| acc[slot(c, i)].add(c, i, as_of));
     let [mut sb, mut sa, mut cb, mut ca] = acc;
-    let scope_side = side(&mut sb, &mut sa);
-    let control = side(&mut cb, &mut ca);
+    let (scope_side, control) = join(|| side(&mut sb, &mut sa), || side(&mut cb, &mut ca));
     let relative = match (scope_side.ratio, control.ratio) {
         (Some(s), Some(c)) if c > 0.0 => Some(s / c),
         _ => None,
@@ -162,16 +162,14 @@ pub fn effect(data: &Data, scope: &Scope, changed_at: i64, window_days: u32, as_
     }
 }
 
+/// One side's figures and test; the two windows summarised at once.
 fn side(before: &mut Acc, after: &mut Acc) -> Side {
-    let b = before.summary();
-    let a = after.summary();
+    // The test walks both samples in time order: the quantiles sort them.
+    let (b, a) = join(|| before.summary_sorting(), || after.summary_sorting());
     let ratio = match (b.median_hours, a.median_hours) {
         (Some(x), Some(y)) if x > 0.0 => Some(y / x),
         _ => None,
     };
-    // The test walks both samples in time order.
-    radsort::sort(&mut after.resolve);
-    radsort::sort(&mut before.resolve);
     let test = logrank_sorted(&after.resolve, &before.resolve).map(|r: LogRank| TestResult {
         name: "logrank",
         chi2: r.chi2,

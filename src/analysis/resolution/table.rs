@@ -9,7 +9,7 @@
 use super::acc::{Acc, Summary};
 use super::period_lookup::PeriodLookup;
 use crate::aggregate::Periods;
-use crate::aggregate::parallel::run_parts;
+use crate::aggregate::parallel::{ANY_CUT, run_parts};
 use crate::districts::{District, Districts};
 use crate::index::{Columns, Data, Filter};
 use serde::Deserialize;
@@ -194,7 +194,7 @@ fn scan(
 ) -> Vec<Acc> {
     let n = keys * lookup.len();
     let ranges = data.base_ranges(filter);
-    let parts = run_parts(data, &ranges, 0, |part| {
+    let parts = run_parts(data, &ranges, ANY_CUT, |part| {
         let mut slots = vec![Acc::default(); n];
         tally(data, filter, part, false, lookup, as_of, &key, &mut slots);
         slots

@@ -6,7 +6,7 @@
 
 use super::acc::Acc;
 use super::effect::Scope;
-use crate::aggregate::parallel::run_parts;
+use crate::aggregate::parallel::{ANY_CUT, run_parts};
 use crate::index::{Columns, Data, Filter};
 
 /// `[scope before, scope after, control before, control after]`.
@@ -40,7 +40,7 @@ pub(super) fn tally_base(
     };
     let Some(mask) = &scope.district else {
         let all = [(0, base.len())];
-        let parts = run_parts(data, &all, 0, |part| {
+        let parts = run_parts(data, &all, ANY_CUT, |part| {
             let mut acc = Four::default();
             pick(base, part, from, to, |i| {
                 acc[2 * usize::from(!rest(base, i)) + after(i)].add(base, i, as_of);
@@ -55,7 +55,7 @@ pub(super) fn tally_base(
         ..Filter::default()
     });
     let outside = complement(&cover, base.len());
-    let parts = run_parts(data, &outside, 0, |part| {
+    let parts = run_parts(data, &outside, ANY_CUT, |part| {
         let mut acc = Four::default();
         pick(base, part, from, to, |i| {
             acc[2 + after(i)].add(base, i, as_of)
@@ -63,7 +63,7 @@ pub(super) fn tally_base(
         acc
     });
     merge(&mut out, parts);
-    let parts = run_parts(data, &cover, 0, |part| {
+    let parts = run_parts(data, &cover, ANY_CUT, |part| {
         let mut acc = Four::default();
         for &(lo, hi) in part {
             if lo >= hi {

@@ -31,30 +31,32 @@ pub struct LogRank {
 /// p = P(χ²₁ ≥ χ²) = P(|Z| ≥ √χ²). `None` when V = 0 (no events, or one
 /// group empty): there is nothing to compare.
 pub fn logrank_sorted(a: &[u32], b: &[u32]) -> Option<LogRank> {
-    let (mut na, mut nb) = (a.len() as f64, b.len() as f64);
+    let mut sums = Sums {
+        na: a.len() as f64,
+        nb: b.len() as f64,
+        ..Sums::default()
+    };
+    // One observation per step from whichever sample's head is smaller, the
+    // choice made without a branch (which sample comes next is a coin toss);
+    // a tie group is closed when the time changes.
+    let head = |s: &[u32], k: usize| s.get(k).map_or(u64::MAX, |&x| u64::from(x));
     let (mut i, mut j) = (0, 0);
-    let (mut o, mut e, mut v) = (0.0, 0.0, 0.0);
+    let mut at = u64::MAX;
+    let mut group = [0u32; 4];
     while i < a.len() || j < b.len() {
-        let t = match (a.get(i), b.get(j)) {
-            (Some(&x), Some(&y)) => (x >> 1).min(y >> 1),
-            (Some(&x), None) => x >> 1,
-            (None, Some(&y)) => y >> 1,
-            (None, None) => break,
-        };
-        let (da, ca) = take_at(a, &mut i, t);
-        let (db, cb) = take_at(b, &mut j, t);
-        let d = da + db;
-        let n = na + nb;
-        if d > 0.0 && n > 0.0 {
-            o += da;
-            e += d * na / n;
-            if n > 1.0 {
-                v += d * (na / n) * (nb / n) * (n - d) / (n - 1.0);
-            }
+        let (xa, xb) = (head(a, i), head(b, j));
+        let from_a = xa <= xb;
+        let x = if from_a { xa } else { xb };
+        if x >> 1 != at {
+            sums.close(&mut group);
+            at = x >> 1;
         }
-        na -= da + ca;
-        nb -= db + cb;
+        group[2 * usize::from(!from_a) + (x & 1) as usize] += 1;
+        i += usize::from(from_a);
+        j += usize::from(!from_a);
     }
+    sums.close(&mut group);
+    let Sums { o, e, v, .. } = sums;
     if v <= 0.0 {
         return None;
     }
@@ -67,18 +69,40 @@ pub fn logrank_sorted(a: &[u32], b: &[u32]) -> Option<LogRank> {
     })
 }
 
-/// Counts (events, censorings) at time `t` from position `*i`, moving past them.
-fn take_at(s: &[u32], i: &mut usize, t: u32) -> (f64, f64) {
-    let (mut d, mut c) = (0.0, 0.0);
-    while *i < s.len() && s[*i] >> 1 == t {
-        if s[*i] & 1 == 0 {
-            d += 1.0;
-        } else {
-            c += 1.0;
+/// Running sums of the test and the numbers at risk.
+#[derive(Default)]
+struct Sums {
+    na: f64,
+    nb: f64,
+    o: f64,
+    e: f64,
+    v: f64,
+}
+
+impl Sums {
+    /// Adds one tie group `[events a, censored a, events b, censored b]`
+    /// (at one time) and empties it.
+    #[inline]
+    fn close(&mut self, g: &mut [u32; 4]) {
+        let [da, ca, db, cb] = g.map(f64::from);
+        *g = [0; 4];
+        let d = da + db;
+        let n = self.na + self.nb;
+        if d > 0.0 && n > 0.0 {
+            // One division: durations in seconds rarely tie, and with d = 1
+            // the factor (n − d)/(n − 1) is 1.
+            let inv = 1.0 / n;
+            let share = self.na * inv;
+            self.o += da;
+            self.e += d * share;
+            if n > 1.0 {
+                let w = d * share * (self.nb * inv);
+                self.v += if d == 1.0 { w } else { w * (n - d) / (n - 1.0) };
+            }
         }
-        *i += 1;
+        self.na -= da + ca;
+        self.nb -= db + cb;
     }
-    (d, c)
 }
 
 #[cfg(test)]
