@@ -30,30 +30,23 @@ impl Acc {
     /// (closing an appeal answers it), else censored at `as_of`.
     #[inline]
     pub fn add(&mut self, c: &Columns, i: usize, as_of: i64) {
+        // Written as selects, not branches: in cell order whether an appeal
+        // is closed, answered or has a deadline is a coin toss per row.
         let open_for = u32::try_from((as_of - c.created[i]).max(0)).unwrap_or(u32::MAX);
         let r = c.resolve[i];
         let closed = r != UNRESOLVED;
+        let end = if closed { r } else { open_for };
         self.count += 1;
         self.resolved += u32::from(closed);
-        self.resolve.push(if closed {
-            pack(r, false)
-        } else {
-            pack(open_for, true)
-        });
+        self.resolve.push(pack(end, !closed));
         let f = c.first_response[i];
-        self.first.push(if f != NO_TIME {
-            pack(f, false)
-        } else if closed {
-            pack(r, false)
-        } else {
-            pack(open_for, true)
-        });
+        let answered = f != NO_TIME;
+        self.first
+            .push(pack(if answered { f } else { end }, !answered && !closed));
         let due = c.due[i];
-        if due != NO_TIME {
-            self.with_due += 1;
-            let end = if closed { r } else { open_for };
-            self.overdue += u32::from(end > due);
-        }
+        let with_due = due != NO_TIME;
+        self.with_due += u32::from(with_due);
+        self.overdue += u32::from(with_due & (end > due));
     }
 
     /// Adds another group's observations.
