@@ -24,6 +24,16 @@ pub struct Acc {
 }
 
 impl Acc {
+    /// An empty tally with room for `n` appeals (spares a district's slots
+    /// the copies of growing from nothing).
+    pub fn with_capacity(n: usize) -> Acc {
+        Acc {
+            resolve: Vec::with_capacity(n),
+            first: Vec::with_capacity(n),
+            ..Acc::default()
+        }
+    }
+
     /// Adds row `i` of `c`, open appeals censored at `as_of` (Unix seconds).
     ///
     /// The first response is the `first_response_at`, else the resolution

@@ -82,7 +82,11 @@ pub fn table(
                 let mut f = filter.clone();
                 f.district = Some(Arc::clone(&d.mask));
                 let ranges = data.base_ranges(&f);
-                let mut slots = vec![Acc::default(); np];
+                // Sized for an even spread over the periods.
+                let rows: usize = ranges.iter().map(|(lo, hi)| hi - lo).sum();
+                let mut slots: Vec<Acc> = (0..np)
+                    .map(|_| Acc::with_capacity(rows / np.max(1)))
+                    .collect();
                 tally(
                     data,
                     &f,
