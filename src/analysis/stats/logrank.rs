@@ -9,6 +9,7 @@
 //! [`super::kaplan_meier`].
 
 use super::normal::p_two_sided;
+use crate::aggregate::parallel::join;
 
 /// The outcome of a log-rank test.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,9 +32,49 @@ pub struct LogRank {
 /// p = P(χ²₁ ≥ χ²) = P(|Z| ≥ √χ²). `None` when V = 0 (no events, or one
 /// group empty): there is nothing to compare.
 pub fn logrank_sorted(a: &[u32], b: &[u32]) -> Option<LogRank> {
+    // The sums add over spans of time, and the numbers at risk where a span
+    // starts are the observations from there on: large samples are cut at a
+    // time in the middle and the halves walked at once (no tie group spans
+    // the cut).
+    let sums = if a.len() + b.len() >= PARALLEL && !a.is_empty() {
+        let t = a[a.len() / 2] >> 1;
+        let ia = a.partition_point(|&x| x >> 1 < t);
+        let ib = b.partition_point(|&x| x >> 1 < t);
+        let (lo, hi) = join(
+            || walk(&a[..ia], &b[..ib], a.len(), b.len()),
+            || walk(&a[ia..], &b[ib..], a.len() - ia, b.len() - ib),
+        );
+        Sums {
+            o: lo.o + hi.o,
+            e: lo.e + hi.e,
+            v: lo.v + hi.v,
+            ..lo
+        }
+    } else {
+        walk(a, b, a.len(), b.len())
+    };
+    let Sums { o, e, v, .. } = sums;
+    if v <= 0.0 {
+        return None;
+    }
+    let chi2 = (o - e) * (o - e) / v;
+    Some(LogRank {
+        observed_a: o,
+        expected_a: e,
+        chi2,
+        p: p_two_sided(chi2.sqrt()),
+    })
+}
+
+/// Samples this large walk their two halves of time on two threads.
+const PARALLEL: usize = 200_000;
+
+/// The sums over sorted spans `a`, `b` of the samples, with `na`, `nb` at
+/// risk where the spans start.
+fn walk(a: &[u32], b: &[u32], na: usize, nb: usize) -> Sums {
     let mut sums = Sums {
-        na: a.len() as f64,
-        nb: b.len() as f64,
+        na: na as f64,
+        nb: nb as f64,
         ..Sums::default()
     };
     // One observation per step from whichever sample's head is smaller, the
@@ -56,17 +97,7 @@ pub fn logrank_sorted(a: &[u32], b: &[u32]) -> Option<LogRank> {
         j += usize::from(!from_a);
     }
     sums.close(&mut group);
-    let Sums { o, e, v, .. } = sums;
-    if v <= 0.0 {
-        return None;
-    }
-    let chi2 = (o - e) * (o - e) / v;
-    Some(LogRank {
-        observed_a: o,
-        expected_a: e,
-        chi2,
-        p: p_two_sided(chi2.sqrt()),
-    })
+    sums
 }
 
 /// Running sums of the test and the numbers at risk.
@@ -143,6 +174,32 @@ mod tests {
         assert!(r.chi2.abs() < 1e-12 && (r.p - 1.0).abs() < 1e-12);
         assert_eq!(logrank_sorted(&a, &[]), None);
         assert_eq!(logrank_sorted(&obs(&[(1, true)]), &obs(&[(2, true)])), None);
+    }
+
+    #[test]
+    fn halves_walked_apart_sum_to_the_whole_walk() {
+        use rand::{RngExt, SeedableRng};
+        // Whole hours, so tie groups straddle both samples and the cut.
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let mut draw = |n: usize, shift: u32| {
+            let v: Vec<(u32, bool)> = (0..n)
+                .map(|_| {
+                    (
+                        3600 * (rng.random_range(1..300) + shift),
+                        rng.random_bool(0.2),
+                    )
+                })
+                .collect();
+            obs(&v)
+        };
+        let (a, b) = (draw(150_000, 0), draw(120_000, 3));
+        assert!(a.len() + b.len() >= PARALLEL);
+        let whole = walk(&a, &b, a.len(), b.len());
+        let split = logrank_sorted(&a, &b).expect("test");
+        let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * y.abs().max(1.0);
+        assert!(close(split.observed_a, whole.o) && close(split.expected_a, whole.e));
+        let chi2 = (whole.o - whole.e).powi(2) / whole.v;
+        assert!(close(split.chi2, chi2), "{} {chi2}", split.chi2);
     }
 
     #[test]
