@@ -12,9 +12,6 @@ use crate::index::{Columns, Data, Filter};
 /// `[scope before, scope after, control before, control after]`.
 pub(super) type Four = [Acc; 4];
 
-/// Rows per block of the branch-free time pick.
-const BLOCK: usize = 1024;
-
 /// Tallies the base rows created in `[from, to)` into the four samples;
 /// `changed_at` splits before from after.
 pub(super) fn tally_base(
@@ -98,24 +95,22 @@ fn complement(ranges: &[(usize, usize)], len: usize) -> Vec<(usize, usize)> {
     out
 }
 
-/// Calls `f` for the rows of `ranges` created in `[from, to)`: a branch-free
-/// pick per block first (rows come in cell order, so their times are
-/// random and a branch per row mispredicts), then only the picked rows.
+/// Calls `f` for the rows of `ranges` created in `[from, to)`: a bit mask
+/// per 64 rows first, one unsigned compare each and no branch (rows come in
+/// cell order, so their times are random and a branch per row mispredicts),
+/// then only the set bits.
 fn pick(base: &Columns, ranges: &[(usize, usize)], from: i64, to: i64, mut f: impl FnMut(usize)) {
-    let mut picked = [0u32; BLOCK];
+    let width = to.saturating_sub(from).max(0) as u64;
     for &(lo, hi) in ranges {
-        let mut start = lo;
-        while start < hi {
-            let end = (start + BLOCK).min(hi);
-            let mut n = 0;
-            for (k, &t) in base.created[start..end].iter().enumerate() {
-                picked[n] = k as u32;
-                n += usize::from(t >= from && t < to);
+        for (c, chunk) in base.created[lo..hi].chunks(64).enumerate() {
+            let mut mask = chunk.iter().enumerate().fold(0u64, |m, (k, &t)| {
+                m | (u64::from((t.wrapping_sub(from) as u64) < width) << k)
+            });
+            let at = lo + c * 64;
+            while mask != 0 {
+                f(at + mask.trailing_zeros() as usize);
+                mask &= mask - 1;
             }
-            for &k in &picked[..n] {
-                f(start + k as usize);
-            }
-            start = end;
         }
     }
 }
@@ -123,6 +118,37 @@ fn pick(base: &Columns, ranges: &[(usize, usize)], from: i64, to: i64, mut f: im
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pick_keeps_exactly_the_rows_of_the_window() {
+        let (from, to) = (1_000, 2_000);
+        // The edges, far outside on both sides, then a spread over 200 rows
+        // so ranges cut masks of 64 in the middle.
+        let mut created = vec![from - 1, from, to - 1, to, i64::MIN, i64::MAX, -5];
+        created.extend((0..200).map(|k| 900 + k * 7));
+        let base = Columns {
+            created,
+            ..Columns::default()
+        };
+        let n = base.created.len();
+        for ranges in [
+            vec![(0, n)],
+            vec![(1, 3), (5, 70), (70, 71), (100, n)],
+            vec![],
+        ] {
+            let mut got = Vec::new();
+            pick(&base, &ranges, from, to, |i| got.push(i));
+            let want: Vec<usize> = ranges
+                .iter()
+                .flat_map(|&(lo, hi)| lo..hi)
+                .filter(|&i| (from..to).contains(&base.created[i]))
+                .collect();
+            assert_eq!(got, want, "{ranges:?}");
+        }
+        let mut none = Vec::new();
+        pick(&base, &[(0, n)], to, from, |i| none.push(i));
+        assert!(none.is_empty());
+    }
 
     #[test]
     fn the_complement_fills_the_gaps() {
