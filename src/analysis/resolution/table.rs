@@ -9,7 +9,7 @@
 use super::acc::{Acc, Summary};
 use super::period_lookup::PeriodLookup;
 use crate::aggregate::Periods;
-use crate::aggregate::parallel::{ANY_CUT, run_parts};
+use crate::aggregate::parallel::{ANY_CUT, join, run_parts};
 use crate::districts::{District, Districts};
 use crate::index::{Columns, Data, Filter};
 use serde::Deserialize;
@@ -227,11 +227,7 @@ fn summarise(part: &mut [Acc], offset: usize) -> Vec<(usize, Summary)> {
 fn finish(mut slots: Vec<Acc>, np: usize, key_of: impl Fn(usize) -> i64) -> Vec<Row> {
     let mid = slots.len() / 2;
     let (lo, hi) = slots.split_at_mut(mid);
-    let (a, b) = std::thread::scope(|s| {
-        let h = s.spawn(|| summarise(hi, mid));
-        let a = summarise(lo, 0);
-        (a, h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-    });
+    let (a, b) = join(|| summarise(lo, 0), || summarise(hi, mid));
     a.into_iter()
         .chain(b)
         .map(|(slot, summary)| Row {
