@@ -113,40 +113,33 @@ pub fn median_p90(obs: &mut [u32]) -> Quantiles {
             break;
         }
     }
-    if at > 0 && at < n / 8 {
-        // Few observations wanted (the usual case: the two level-crossing
-        // buckets and a few mixed ones). When the wanted buckets form a few
-        // runs of time, a range test per observation finds them (no bucket
-        // computed, no table read; vectorised); otherwise a rarely taken,
-        // well predicted branch on the bucket.
+    // Few observations wanted (the usual case: the two level-crossing buckets
+    // and a few mixed ones) in a few runs of time: a range test per
+    // observation finds them (no bucket computed, no table read; vectorised).
+    let runs = if at > 0 && at < n / 8 {
+        wanted_runs(&start[..=last], k)
+    } else {
+        Vec::new()
+    };
+    if !runs.is_empty() && runs.len() <= RUNS {
         let mut pos = start.clone();
         grouped.resize(at, 0);
-        let runs = wanted_runs(&start[..=last], k);
-        if runs.len() <= RUNS {
-            let mut r = [(0u64, 0u64); RUNS];
-            r[..runs.len()].copy_from_slice(&runs);
-            for &o in obs.iter() {
-                let x = u64::from(o);
-                let hit = r
-                    .iter()
-                    .fold(false, |h, &(lo, len)| h | (x.wrapping_sub(lo) < len));
-                if hit {
-                    let b = bucket(o >> 1, k);
-                    grouped[pos[b]] = o;
-                    pos[b] += 1;
-                }
-            }
-        } else {
-            for &o in obs.iter() {
+        let mut r = [(0u64, 0u64); RUNS];
+        r[..runs.len()].copy_from_slice(&runs);
+        for &o in obs.iter() {
+            let x = u64::from(o);
+            let hit = r
+                .iter()
+                .fold(false, |h, &(lo, len)| h | (x.wrapping_sub(lo) < len));
+            if hit {
                 let b = bucket(o >> 1, k);
-                if b <= last && pos[b] != usize::MAX {
-                    grouped[pos[b]] = o;
-                    pos[b] += 1;
-                }
+                grouped[pos[b]] = o;
+                pos[b] += 1;
             }
         }
     } else if at > 0 {
-        // Many wanted (mixed buckets everywhere): branch-free, observations
+        // Many wanted, or in many runs (mixed buckets everywhere; a branch on
+        // the bucket measured no faster): branch-free, observations
         // of other buckets (and of those past `last`, all in one more) are
         // written to a sink slot at the end.
         let mut pos: Vec<usize> = start[..=last].iter().map(|&p| p.min(at)).collect();
