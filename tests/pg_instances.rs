@@ -121,8 +121,8 @@ async fn writes_through_one_instance_show_through_the_other() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    // The fix list is read from the database, the tile's version from the
-    // index, which follows it a moment later: equal within the same bound.
+    // The fix list comes from the followed fix book, the tile's version from
+    // the index, which may follow a moment later: equal within the same bound.
     loop {
         let (ta, tb) = (etag(&c, &a).await, etag(&c, &b).await);
         if ta == tb {
