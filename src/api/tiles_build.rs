@@ -34,30 +34,25 @@ pub(super) fn build(
     }
     let cat = &st.engine.catalogue;
     let encoded = match key.layer {
-        Layer::Hexagons => {
-            let mut counts = hexagons::count(
-                &data,
-                &HexagonQuery {
-                    tile: key.tile,
-                    res: key.res,
-                    filter: filter.clone(),
-                    cap: st.cfg.max_cells,
-                },
-            )?;
-            // k-anonymity first: a suppressed cell must not leak through its metric value.
-            counts.retain(|c| c.total >= key.min_count);
-            let values = (key.metric != Metric::Count).then(|| {
-                let cells: Vec<u64> = counts.iter().map(|c| c.cell).collect();
-                cell_values(&data, &cells, filter, key.metric, default_as_of(&data))
-            });
-            hexagons::encode(
-                &counts,
-                values.as_deref(),
-                cat,
-                &st.tiles.outlines,
-                key.tile,
-            )?
-        }
+        Layer::Hexagons => hexagons::build(
+            &data,
+            cat,
+            &st.tiles.outlines,
+            &HexagonQuery {
+                tile: key.tile,
+                res: key.res,
+                filter: filter.clone(),
+                cap: st.cfg.max_cells,
+            },
+            |counts| {
+                // k-anonymity first: a suppressed cell must not leak through its metric value.
+                counts.retain(|c| c.total >= key.min_count);
+                (key.metric != Metric::Count).then(|| {
+                    let cells: Vec<u64> = counts.iter().map(|c| c.cell).collect();
+                    cell_values(&data, &cells, filter, key.metric, default_as_of(&data))
+                })
+            },
+        )?,
         Layer::Appeals => points::appeal_tile(
             &data,
             cat,

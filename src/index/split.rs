@@ -16,17 +16,31 @@ impl Data {
         if parts <= 1 || total < parts {
             return vec![ranges.to_vec()];
         }
+        let targets: Vec<usize> = (1..parts).map(|k| total * k / parts).collect();
+        self.cut_ranges(ranges, res, &targets)
+    }
+
+    /// Splits base ranges at the given offsets into their concatenated rows
+    /// (ascending), each moved forward to where the parent cell at `res`
+    /// changes: pieces in order, none empty, whose results concatenate.
+    pub fn cut_ranges(
+        &self,
+        ranges: &[(usize, usize)],
+        res: u8,
+        targets: &[usize],
+    ) -> Vec<Vec<(usize, usize)>> {
+        let total: usize = ranges.iter().map(|(a, b)| b - a).sum();
         let cells = &self.base.cell;
         let key = |i: usize| cells::group_key(cells[i], res);
         // Cut points as offsets into the concatenated ranges, moved forward to
         // the next change of parent.
         let mut cuts: Vec<usize> = Vec::new();
         let mut offset = 0;
-        let mut k = 1;
+        let mut want = targets.iter().peekable();
         for &(lo, hi) in ranges {
             let len = hi - lo;
-            while k < parts && total * k / parts < offset + len {
-                let t = (total * k / parts).max(offset);
+            while let Some(&&target) = want.peek().filter(|&&&t| t < offset + len) {
+                let t = target.max(offset);
                 let mut row = lo + (t - offset);
                 while row > lo && row < hi && key(row) == key(row - 1) {
                     row += 1;
@@ -35,7 +49,7 @@ impl Data {
                 if cut > 0 && cut < total && cuts.last().is_none_or(|&c| cut > c) {
                     cuts.push(cut);
                 }
-                k += 1;
+                want.next();
             }
             offset += len;
         }

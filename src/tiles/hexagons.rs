@@ -11,9 +11,11 @@ use super::select;
 use super::{Encoded, TileError};
 use crate::aggregate::CellCount;
 use crate::domain::Catalogue;
-use crate::index::{Data, Filter, cells::cell};
+use crate::index::cells::{cell, parent_raw};
+use crate::index::{Data, Filter};
 use fast_mvt::{MvtFeatureBuilder, MvtGeomType, MvtLayerBuilder, MvtValueRef};
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What a hexagon tile shows.
 #[derive(Debug, Clone)]
@@ -41,8 +43,76 @@ pub fn tile(
     outlines: &OutlineCache,
     q: &HexagonQuery,
 ) -> Result<Encoded, TileError> {
-    let counts = count(data, q)?;
-    encode(&counts, None, cat, outlines, q.tile)
+    build(data, cat, outlines, q, |_| None)
+}
+
+/// Hexagon tiles being built right now, on any thread.
+static BUILDING: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts a build in [`BUILDING`] while it lives.
+struct Building;
+
+impl Drop for Building {
+    fn drop(&mut self) {
+        BUILDING.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Builds the hexagon tile, calling `prepare` on the counted cells before
+/// they are drawn: it may drop cells, and may return a metric per cell left
+/// (the `value` tag).
+///
+/// A tile that reads many rows while no other tile is being built is built
+/// in two halves on rayon's pool — counted, prepared and drawn each on its
+/// own, then joined into the bytes one thread writes (see
+/// `hexlayer::merge`) — so `prepare` may see the cells in two parts. Under
+/// load every core already builds a tile: splitting would only add
+/// hand-offs.
+pub fn build(
+    data: &Data,
+    cat: &Catalogue,
+    outlines: &OutlineCache,
+    q: &HexagonQuery,
+    prepare: impl Fn(&mut Vec<CellCount>) -> Option<Vec<Option<f64>>> + Sync,
+) -> Result<Encoded, TileError> {
+    // Tests split whenever they can, also while other tests build tiles.
+    let alone = BUILDING.fetch_add(1, Ordering::Relaxed) == 0 || cfg!(test);
+    let _building = Building;
+    let plan = select::Plan::new(data, q.tile, q.res);
+    let delta = plan.delta(data, q.res, &q.filter);
+    let half = |ranges: &[(usize, usize)], delta: &[(u64, Box<[u32; 256]>)]| {
+        let mut counts = select::count_piece(data, &plan, ranges, delta, q.res, &q.filter, q.cap)?;
+        let counted = counts.len();
+        let values = prepare(&mut counts);
+        let layer = draw(&counts, values.as_deref(), cat, outlines, q.tile);
+        Ok::<_, TileError>((layer, counted))
+    };
+    let (layer, next) = match plan.pieces(data, q.res, alone).as_slice() {
+        [a, b] => {
+            // Recent writes go with the piece holding their cell.
+            let cut = b
+                .first()
+                .map_or(u64::MAX, |&(lo, _)| parent_raw(data.base.cell[lo], q.res));
+            let at = delta.partition_point(|d| d.0 < cut);
+            let (a, b) = rayon::join(|| half(a, &delta[..at]), || half(b, &delta[at..]));
+            let (a, b) = (a?, b?);
+            if a.1 + b.1 > q.cap {
+                return Err(TileError::TooManyFeatures { cap: q.cap });
+            }
+            (a.0, Some(b.0))
+        }
+        pieces => (half(pieces.first().map_or(&[], |p| p), &delta)?.0, None),
+    };
+    Ok(match next {
+        Some(next) => Encoded {
+            bytes: layer.encode_with(&next),
+            features: layer.features() + next.features(),
+        },
+        None => Encoded {
+            bytes: layer.encode(),
+            features: layer.features(),
+        },
+    })
 }
 
 /// Encodes counted cells: clips each outline to the buffered tile (drawing
@@ -55,6 +125,21 @@ pub fn encode(
     outlines: &OutlineCache,
     tile: TileCoord,
 ) -> Result<Encoded, TileError> {
+    let layer = draw(counts, values, cat, outlines, tile);
+    Ok(Encoded {
+        bytes: layer.encode(),
+        features: layer.features(),
+    })
+}
+
+/// The layer of [`encode`], before its bytes are assembled.
+fn draw(
+    counts: &[CellCount],
+    values: Option<&[Option<f64>]>,
+    cat: &Catalogue,
+    outlines: &OutlineCache,
+    tile: TileCoord,
+) -> HexLayer {
     let mut layer = HexLayer::new(cat);
     let mut geom = Geometry::default();
     for (k, c) in counts.iter().enumerate() {
@@ -64,10 +149,7 @@ pub fn encode(
             layer.push_with_value(c, value, &geom.parts);
         }
     }
-    Ok(Encoded {
-        bytes: layer.encode(),
-        features: layer.features(),
-    })
+    layer
 }
 
 /// Starts a cell's polygon feature: its clipped rings, the raw cell as the

@@ -169,27 +169,11 @@ impl HexLayer {
 
     /// The tile: this one layer, named `hexagons`.
     pub fn encode(&self) -> Vec<u8> {
-        const NAME: &[u8] = b"hexagons";
-        let len = 2
-            + NAME.len()
-            + self.features_buf.len()
-            + self.keys_buf.len()
-            + self.values_buf.len()
-            + 1
-            + varint_len(u64::from(EXTENT))
-            + 2;
-        let mut out = Vec::with_capacity(len + 6);
-        out.push(0x1a); // Tile.layers
-        varint(&mut out, len as u64);
-        out.extend_from_slice(&[0x0a, NAME.len() as u8]);
-        out.extend_from_slice(NAME);
-        out.extend_from_slice(&self.features_buf);
-        out.extend_from_slice(&self.keys_buf);
-        out.extend_from_slice(&self.values_buf);
-        out.push(0x28); // Layer.extent
-        varint(&mut out, u64::from(EXTENT));
-        out.extend_from_slice(&[0x78, 2]); // Layer.version = 2
-        out
+        layer_bytes(
+            [&self.features_buf, &[]],
+            [&self.keys_buf, &[]],
+            [&self.values_buf, &[]],
+        )
     }
 
     fn tag(&mut self, slot: usize, value: u32) {
@@ -254,6 +238,27 @@ impl HexLayer {
         self.values_n += 1;
         self.values_n - 1
     }
+}
+
+/// The tile of one `hexagons` layer whose features, keys and values are the
+/// concatenations of the given parts.
+fn layer_bytes(features: [&[u8]; 2], keys: [&[u8]; 2], values: [&[u8]; 2]) -> Vec<u8> {
+    const NAME: &[u8] = b"hexagons";
+    let parts = features.iter().chain(&keys).chain(&values);
+    let body: usize = parts.clone().map(|p| p.len()).sum();
+    let len = 2 + NAME.len() + body + 1 + varint_len(u64::from(EXTENT)) + 2;
+    let mut out = Vec::with_capacity(len + 6);
+    out.push(0x1a); // Tile.layers
+    varint(&mut out, len as u64);
+    out.extend_from_slice(&[0x0a, NAME.len() as u8]);
+    out.extend_from_slice(NAME);
+    for p in parts {
+        out.extend_from_slice(p);
+    }
+    out.push(0x28); // Layer.extent
+    varint(&mut out, u64::from(EXTENT));
+    out.extend_from_slice(&[0x78, 2]); // Layer.version = 2
+    out
 }
 
 /// Appends a string value; its index.
@@ -340,5 +345,6 @@ fn put_packed(out: &mut Vec<u8>, tag: u8, v: &[u32], len: usize) {
     }
 }
 
+mod merge;
 #[cfg(test)]
 mod tests;

@@ -24,7 +24,6 @@ use crate::index::cells::{
 };
 use crate::index::{BBox, Data, Filter};
 use h3o::{CellIndex, LatLng, Resolution};
-use std::collections::HashMap;
 
 /// The margin in cell edge lengths: a cell's diameter is two edges, H3 edges
 /// vary by up to ~1.4× around their average, and children stick out a little.
@@ -127,7 +126,7 @@ pub fn base_rows(data: &Data, bbox: Option<&BBox>) -> Vec<(usize, usize)> {
 }
 
 /// Rows a group's end is looked for one by one before galloping.
-const LINEAR_ROWS: usize = 16;
+pub(super) const LINEAR_ROWS: usize = 16;
 
 /// The end of the run of rows from `start` for which `same` holds (it holds
 /// at `start`). Most cells of a fine-resolution tile hold a handful of
@@ -144,14 +143,9 @@ fn group_end(v: &[u64], start: usize, same: impl Fn(u64) -> bool) -> usize {
 }
 
 /// Counts, per cell at `res`, the appeals passing `filter` (its `bbox` is
-/// ignored; its district is tested per appeal) of every cell that may meet the tile: whole cells, ordered by
-/// cell, each with at least one appeal in the read box.
-///
-/// The base is walked cell by cell rather than row by row: a cell's rows are
-/// found by galloping over the cell column, its first row decides whether it
-/// can meet the tile at all (if it does, *every* appeal of it is in the read
-/// box), and only then are its sector bytes tallied (and, with a time
-/// filter, its times read). Dense city tiles read a byte or two per appeal.
+/// ignored; its district is tested per appeal) of every cell that may meet
+/// the tile: whole cells, ordered by cell, each with at least one appeal in
+/// the read box. One thread; [`count_piece`] counts one piece of a tile.
 pub fn count(
     data: &Data,
     tile: TileCoord,
@@ -159,23 +153,51 @@ pub fn count(
     filter: &Filter,
     cap: usize,
 ) -> Result<Vec<CellCount>, TileError> {
-    let bbox = read_box(tile, res);
-    let ranges = base_rows(data, bbox.as_ref());
-    let inside = bbox.map(|b| b.fixed());
+    let plan = Plan::new(data, tile, res);
+    let delta = plan.delta(data, res, filter);
+    count_piece(data, &plan, &plan.ranges, &delta, res, filter, cap)
+}
+
+/// [`count`] over the base rows `ranges` (a piece of `plan`'s) and the
+/// recent writes `delta` of the same cells.
+///
+/// The base is walked cell by cell rather than row by row: a cell's rows are
+/// found by galloping over the cell column, its first row decides whether it
+/// can meet the tile at all (if it does, *every* appeal of it is in the read
+/// box), and only then are its sector bytes tallied (and, with a time
+/// filter, its times read). Dense city tiles read a byte or two per appeal.
+pub fn count_piece(
+    data: &Data,
+    plan: &Plan,
+    ranges: &[(usize, usize)],
+    delta: &[(u64, Box<[u32; 256]>)],
+    res: u8,
+    filter: &Filter,
+    cap: usize,
+) -> Result<Vec<CellCount>, TileError> {
+    let inside = plan.inside.as_ref();
+    let skip = plan.skip.as_ref();
     let base = &data.base;
     let timed = filter.from.is_some() || filter.to.is_some();
     let district = filter.district.as_deref();
     let mut out: Vec<CellCount> = Vec::new();
     let mut tally = [0u32; 256];
     let mut touched: Vec<u8> = Vec::with_capacity(16);
-    for &(lo, hi) in &ranges {
+    for &(lo, hi) in ranges {
         let cells = &base.cell[..hi];
         let mut i = lo;
         while i < hi {
             let key = group_key(cells[i], res);
             let end = group_end(cells, i, |c| group_key(c, res) == key);
             if inside.is_some_and(|b| !b.contains(base.lat[i], base.lon[i])) {
-                i = end;
+                // Far from the box, the cell's coarse ancestor misses it too.
+                i = match skip.and_then(|k| k.level(base.lat[i], base.lon[i], res)) {
+                    Some(l) => {
+                        let key = group_key(cells[i], l);
+                        gallop(cells, end, |c| group_key(c, l) == key)
+                    }
+                    None => end,
+                };
                 continue;
             }
             if timed || district.is_some() {
@@ -216,25 +238,14 @@ pub fn count(
             i = end;
         }
     }
-    // Recent writes: those in the read box, by cell.
-    let mut delta: HashMap<u64, [u32; 256]> = HashMap::new();
-    let delta_filter = Filter {
-        bbox,
-        ..filter.clone()
-    };
-    data.delta.visit(&delta_filter, |cols, i| {
-        delta
-            .entry(parent_raw(cols.cell[i], res))
-            .or_insert([0; 256])[usize::from(cols.sector[i])] += 1;
-    });
     for (cell, by) in delta {
-        let at = match out.binary_search_by_key(&cell, |c| c.cell) {
+        let at = match out.binary_search_by_key(cell, |c| c.cell) {
             Ok(at) => at,
             Err(at) => {
                 out.insert(
                     at,
                     CellCount {
-                        cell,
+                        cell: *cell,
                         total: 0,
                         by_sector: Vec::new(),
                     },
@@ -304,5 +315,10 @@ fn bump(tally: &mut [u32; 256], touched: &mut Vec<u8>, s: u8) {
     *t += 1;
 }
 
+mod plan;
+#[cfg(test)]
+pub(crate) use plan::PARALLEL_ROWS;
+pub use plan::{DeltaCounts, Plan};
+mod skip;
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@
 
 use super::hexagons::{self, Geometry, HexagonQuery};
 use super::points::{AppealQuery, appeal_tile};
+use super::select::PARALLEL_ROWS;
 use super::zoom::res_for_zoom;
 use super::*;
 use crate::domain::{Catalogue, Sector, Status, cell_of};
@@ -14,6 +15,7 @@ use fast_mvt::{MvtGeometry, MvtReaderRef, MvtValueRef};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::Ordering;
 
 fn catalogue() -> Catalogue {
     Catalogue::new(
@@ -171,6 +173,11 @@ fn hexagon_tiles_match_a_direct_tally_in_base_and_delta() {
     let mut in_delta = Data::default();
     in_delta.apply(&rows, 1);
     assert!(in_delta.base.is_empty(), "rows stay in the delta");
+    // Half and half: the two-thread path must hand recent writes to the half
+    // holding their cell.
+    let mut mixed = Data::from_rows(rows[..3_000].to_vec(), 1);
+    mixed.apply(&rows[3_000..], 2);
+    assert!(!mixed.base.is_empty() && !mixed.delta.is_empty());
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     let mut tiles: Vec<TileCoord> = Vec::new();
     for z in [0u8, 1, 2] {
@@ -191,6 +198,7 @@ fn hexagon_tiles_match_a_direct_tally_in_base_and_delta() {
         tiles.push(TileCoord::new(u32::from(z), east, t.y()).expect("tile"));
     }
     let mut nonempty = 0;
+    let default_rows = PARALLEL_ROWS.load(Ordering::Relaxed);
     for (k, t) in tiles.into_iter().enumerate() {
         let filter = Filter {
             sectors: (k % 3 == 0).then(|| Filter::sector_set([2, 5, 7])),
@@ -203,13 +211,21 @@ fn hexagon_tiles_match_a_direct_tally_in_base_and_delta() {
             cap: usize::MAX,
         };
         let want = expected(&rows, &q, &outlines);
-        for data in [&in_base, &in_delta] {
-            let got = hexagons::tile(data, &cat, &outlines, &q).expect("tile");
-            assert_eq!(got.features, want.len(), "tile {t}");
-            assert_eq!(decode(&got.bytes, "hexagons"), want, "tile {t}");
+        for data in [&in_base, &in_delta, &mixed] {
+            // One thread, then every tile split over two: the same bytes.
+            let mut bytes = Vec::new();
+            for threshold in [usize::MAX, 2] {
+                PARALLEL_ROWS.store(threshold, Ordering::Relaxed);
+                let got = hexagons::tile(data, &cat, &outlines, &q).expect("tile");
+                assert_eq!(got.features, want.len(), "tile {t}");
+                assert_eq!(decode(&got.bytes, "hexagons"), want, "tile {t}");
+                bytes.push(got.bytes);
+            }
+            assert_eq!(bytes[0], bytes[1], "tile {t}: two threads, other bytes");
         }
         nonempty += usize::from(!want.is_empty());
     }
+    PARALLEL_ROWS.store(default_rows, Ordering::Relaxed);
     assert!(nonempty > 60, "the test should see many non-empty tiles");
 }
 

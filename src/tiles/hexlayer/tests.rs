@@ -167,3 +167,34 @@ fn a_feature_decodes_to_its_properties() {
         "{dump}"
     );
 }
+
+#[test]
+fn two_halves_join_to_the_bytes_of_one_layer() {
+    let cat = catalogue();
+    let (mut one, mut a, mut b) = (
+        HexLayer::new(&cat),
+        HexLayer::new(&cat),
+        HexLayer::new(&cat),
+    );
+    for seed in 0..12 {
+        let cs = cells(100 + seed, 2 + seed as usize * 17);
+        // Metric values on some seeds: doubles are never shared.
+        let value = |k: usize| (seed % 2 == 1 && !k.is_multiple_of(3)).then_some(k as f64 * 0.25);
+        for mid in [0, 1, cs.len() / 3, cs.len() / 2, cs.len() - 1, cs.len()] {
+            for w in [&mut one, &mut a, &mut b] {
+                w.reset();
+            }
+            for (k, (c, parts)) in cs.iter().enumerate() {
+                one.push_with_value(c, value(k), parts);
+                let half = if k < mid { &mut a } else { &mut b };
+                half.push_with_value(c, value(k), parts);
+            }
+            assert_eq!(
+                a.encode_with(&b),
+                one.encode(),
+                "seed {seed} split at {mid}"
+            );
+            assert_eq!(a.features() + b.features(), cs.len());
+        }
+    }
+}

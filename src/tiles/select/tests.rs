@@ -103,3 +103,50 @@ fn cover_holds_every_point_of_the_box() {
         }
     }
 }
+
+/// Whenever an appeal lets the walk skip its ancestor, every descendant of
+/// that ancestor lies outside the box: checked on the vertices and centres
+/// of its descendants four resolutions down (and its own boundary).
+#[test]
+fn skipped_ancestors_lie_wholly_outside_the_box() {
+    use crate::domain::to_fixed;
+    let mut rng = ChaCha8Rng::seed_from_u64(8);
+    let mut skipped = [0usize; 16];
+    for (z, x, y) in [(12, 2476, 1280), (10, 619, 320), (8, 154, 80), (6, 40, 19)] {
+        let tile = TileCoord::new(z, x, y).expect("tile");
+        let res = crate::tiles::zoom::res_for_zoom(tile.z());
+        let bbox = read_box(tile, res).expect("box");
+        let skip = skip::Skip::new(&bbox).expect("skipper");
+        let inside = bbox.fixed();
+        let (dlat, dlon) = (bbox.max_lat - bbox.min_lat, bbox.width());
+        for _ in 0..250 {
+            let lat = rng.random_range(bbox.min_lat - 2.0 * dlat..bbox.max_lat + 2.0 * dlat);
+            let lon = rng.random_range(bbox.min_lon - 2.0 * dlon..bbox.max_lon + 2.0 * dlon);
+            let Some(l) = skip.level(to_fixed(lat), to_fixed(lon), res) else {
+                continue;
+            };
+            skipped[usize::from(l)] += 1;
+            let level = Resolution::try_from(l).expect("res");
+            let ancestor = cell_of(lat, lon)
+                .expect("cell")
+                .parent(level)
+                .expect("parent");
+            let down = Resolution::try_from((l + 4).min(15)).expect("res");
+            let mut points: Vec<LatLng> = ancestor.boundary().iter().copied().collect();
+            for c in ancestor.children(down) {
+                points.push(LatLng::from(c));
+                points.extend(c.boundary().iter().copied());
+            }
+            for p in points {
+                assert!(
+                    !inside.contains(to_fixed(p.lat()), to_fixed(p.lng())),
+                    "z {z}: {p:?} of skipped {ancestor} (res {l}) from ({lat}, {lon}) is in {bbox:?}"
+                );
+            }
+        }
+    }
+    assert!(
+        skipped.iter().filter(|&&n| n > 0).count() >= 4,
+        "{skipped:?}"
+    );
+}
