@@ -50,8 +50,8 @@ impl Plan {
     ///
     /// The rows read are mostly outside the read box (the cover is coarse),
     /// and a tile's cells may all lie in one half of them: the cut goes at
-    /// the median of evenly spaced sample rows that fall in the box, so the
-    /// two halves draw about as many cells.
+    /// the weighted median of evenly spaced sample rows that fall in the
+    /// box, so the two halves draw about as many cells.
     pub fn pieces(&self, data: &Data, res: u8, split: bool) -> Vec<Vec<(usize, usize)>> {
         let rows: usize = self.ranges.iter().map(|(a, b)| b - a).sum();
         if !split || rows < PARALLEL_ROWS.load(Ordering::Relaxed) {
