@@ -87,9 +87,16 @@ impl Default for ApiConfig {
     }
 }
 
-/// Shared state of every handler.
+/// Shared state of every handler, behind one `Arc`: axum clones the state
+/// for every request, and cloning the caches themselves (moka caches are
+/// bundles of `Arc`s) and dropping them again was a fifth of the server's
+/// CPU on cached tiles, atomics bouncing between the cores.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] shares.
+#[derive(Debug, Clone)]
+pub struct Shared {
     /// Store, index and catalogue.
     pub engine: Arc<Engine>,
     /// Settings.
@@ -104,6 +111,14 @@ pub struct AppState {
     resolution: crate::analysis::resolution::ResolutionCache,
     /// Authentication and the limits requests run under.
     gate: auth::Gate,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// Bytes of cell outlines kept as GeoJSON text (~200 bytes per cell).
@@ -125,7 +140,7 @@ impl AppState {
             tokens: crate::auth::TokenBook::new(engine.store.clone()),
             limits: limits::Limits::new(cfg.limits.clone()),
         };
-        AppState {
+        AppState(Arc::new(Shared {
             engine,
             gate,
             cfg: Arc::new(cfg),
@@ -136,13 +151,14 @@ impl AppState {
                 crate::analysis::hotspots::Hotspots::weight,
             ),
             resolution: crate::analysis::resolution::ResolutionCache::new(RESOLUTION_CACHE_BYTES),
-        }
+        }))
     }
 
     /// The same state with these tile settings (and fresh tile caches).
-    pub fn with_tiles(mut self, cfg: TileConfig) -> Self {
-        self.tiles = tiles::TileState::new(cfg);
-        self
+    pub fn with_tiles(self, cfg: TileConfig) -> Self {
+        let mut shared = Arc::unwrap_or_clone(self.0);
+        shared.tiles = tiles::TileState::new(cfg);
+        AppState(Arc::new(shared))
     }
 
     /// The filter of a request, `district` included: what new endpoints call
