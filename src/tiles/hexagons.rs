@@ -30,12 +30,6 @@ pub struct HexagonQuery {
     pub cap: usize,
 }
 
-/// Counts the cells of the tile (whole cells, see [`super::select`]); the
-/// result may hold cells near the tile that [`encode`] then drops.
-pub fn count(data: &Data, q: &HexagonQuery) -> Result<Vec<CellCount>, TileError> {
-    select::count(data, q.tile, q.res, &q.filter, q.cap)
-}
-
 /// Builds the hexagon tile.
 pub fn tile(
     data: &Data,
@@ -80,7 +74,7 @@ pub fn build(
     let _building = Building;
     let plan = select::Plan::new(data, q.tile, q.res);
     let delta = plan.delta(data, q.res, &q.filter);
-    let half = |ranges: &[(usize, usize)], delta: &[(u64, Box<[u32; 256]>)]| {
+    let half = |ranges: &[(usize, usize)], delta: &[select::DeltaCell]| {
         let mut counts = select::count_piece(data, &plan, ranges, delta, q.res, &q.filter, q.cap)?;
         let counted = counts.len();
         let values = prepare(&mut counts);
@@ -103,15 +97,11 @@ pub fn build(
         }
         pieces => (half(pieces.first().map_or(&[], |p| p), &delta)?.0, None),
     };
-    Ok(match next {
-        Some(next) => Encoded {
-            bytes: layer.encode_with(&next),
-            features: layer.features() + next.features(),
-        },
-        None => Encoded {
-            bytes: layer.encode(),
-            features: layer.features(),
-        },
+    Ok(Encoded {
+        bytes: next
+            .as_ref()
+            .map_or_else(|| layer.encode(), |n| layer.encode_with(n)),
+        features: layer.features() + next.as_ref().map_or(0, HexLayer::features),
     })
 }
 

@@ -170,7 +170,7 @@ pub fn count_piece(
     data: &Data,
     plan: &Plan,
     ranges: &[(usize, usize)],
-    delta: &[(u64, Box<[u32; 256]>)],
+    delta: &[DeltaCell],
     res: u8,
     filter: &Filter,
     cap: usize,
@@ -318,7 +318,7 @@ fn bump(tally: &mut [u32; 256], touched: &mut Vec<u8>, s: u8) {
 mod plan;
 #[cfg(test)]
 pub(crate) use plan::PARALLEL_ROWS;
-pub use plan::{DeltaCounts, Plan};
+pub use plan::{DeltaCell, Plan};
 mod skip;
 #[cfg(test)]
 mod tests;

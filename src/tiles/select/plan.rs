@@ -29,8 +29,9 @@ pub struct Plan {
     pub(super) ranges: Vec<(usize, usize)>,
 }
 
-/// Recent writes (the delta) in a read box, per cell: counts by sector.
-pub type DeltaCounts = Vec<(u64, Box<[u32; 256]>)>;
+/// Recent writes (the delta) of one cell in a read box: the cell and its
+/// counts by sector.
+pub type DeltaCell = (u64, Box<[u32; 256]>);
 
 impl Plan {
     /// The read box of `tile` at `res` and its base rows.
@@ -96,7 +97,7 @@ impl Plan {
 
     /// The appeals of recent writes in the read box passing `filter` (its
     /// `bbox` is ignored), by cell at `res`, ordered by cell.
-    pub fn delta(&self, data: &Data, res: u8, filter: &Filter) -> DeltaCounts {
+    pub fn delta(&self, data: &Data, res: u8, filter: &Filter) -> Vec<DeltaCell> {
         let mut delta: HashMap<u64, Box<[u32; 256]>> = HashMap::new();
         let delta_filter = Filter {
             bbox: self.bbox,
@@ -107,7 +108,7 @@ impl Plan {
                 .entry(parent_raw(cols.cell[i], res))
                 .or_insert_with(|| Box::new([0; 256]))[usize::from(cols.sector[i])] += 1;
         });
-        let mut out: DeltaCounts = delta.into_iter().collect();
+        let mut out: Vec<DeltaCell> = delta.into_iter().collect();
         out.sort_unstable_by_key(|d| d.0);
         out
     }
